@@ -1,0 +1,17 @@
+import type { StreamService } from '../services/streaming/stream-service';
+import type { createIpcRouter } from './handle';
+
+/** Wires the streams channels of the contract to the streaming service. */
+export function registerStreamHandlers(
+  router: ReturnType<typeof createIpcRouter>,
+  streams: StreamService,
+): void {
+  router.handle('streams:start', ({ viewer }, cameraId, options) =>
+    streams.start(cameraId, { ...options, viewer }),
+  );
+  router.handle('streams:stop', ({ viewer }, cameraId) => streams.stop(cameraId, viewer));
+  router.handle('streams:extend', (_context, cameraId, seconds) =>
+    streams.extend(cameraId, seconds),
+  );
+  router.handle('streams:list', () => streams.list());
+}

@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { UserFacingError } from '../../../shared/errors';
+import { PLAYLIST_NAME } from '../../../shared/streams';
+import type { StreamSource, VideoCodec } from './source';
+
+/** HLS file names a session may contain; the protocol handler serves nothing else. */
+export const SEGMENT_PATTERN = /^seg-\d{1,9}\.m4s$/;
+export const INIT_NAME = 'init.mp4';
+
+export interface FfmpegArgsOptions {
+  source: StreamSource;
+  outDir: string;
+  /** ffmpeg's RTSP socket timeout. */
+  socketTimeoutMs: number;
+  /** The codec the camera is known to send; anything but H.264 is transcoded. */
+  knownCodec?: VideoCodec;
+  /** Whether ffmpeg has drawtext (the demo's clock); builds without it get no clock. */
+  hasDrawtext?: boolean;
+}
+
+/** Inserts credentials with URL setters, so they are percent-encoded exactly once. */
+export function withCredentials(url: string, username?: string, password?: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UserFacingError(
+      'invalid-url',
+      `"${url}" is not a valid URL. Use rtsp://host:port/path.`,
+    );
+  }
+  if (parsed.protocol !== 'rtsp:' && parsed.protocol !== 'rtsps:') {
+    throw new UserFacingError(
+      'invalid-url',
+      `Only rtsp:// and rtsps:// camera URLs are supported (got ${parsed.protocol}//).`,
+    );
+  }
+  if (username) parsed.username = username;
+  if (password) parsed.password = password;
+  return parsed.toString();
+}
+
+// Reads quickly: a small probe saves ~150 ms; never -fflags nobuffer (it costs a GOP).
+const FAST_PROBE = ['-analyzeduration', '500000', '-probesize', '500000'];
+
+const X264 = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-tune',
+  'zerolatency',
+  '-pix_fmt',
+  'yuv420p',
+];
+
+function hlsOutput(outDir: string): string[] {
+  return [
+    '-f',
+    'hls',
+    '-hls_time',
+    '1',
+    '-hls_list_size',
+    '6',
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_fmp4_init_filename',
+    INIT_NAME,
+    '-hls_flags',
+    'delete_segments+temp_file+independent_segments+program_date_time',
+    '-hls_segment_filename',
+    join(outDir, 'seg-%d.m4s'),
+    join(outDir, PLAYLIST_NAME),
+  ];
+}
+
+function demoInput(hasDrawtext: boolean): string[] {
+  const clock = hasDrawtext
+    ? ',drawtext=text=Vigil demo  %{localtime\\\\\\:%X}:fontsize=44:fontcolor=white' +
+      ':box=1:boxcolor=black@0.6:boxborderw=14:x=40:y=h-th-60'
+    : '';
+  return [
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1280x720:rate=25${clock}`,
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:beep_factor=4:sample_rate=48000',
+    '-map',
+    '0:v',
+    '-map',
+    '1:a',
+    ...X264,
+    '-g',
+    '25',
+    '-keyint_min',
+    '25',
+    '-b:v',
+    '1500k',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+  ];
+}
+
+/** Builds ffmpeg's argument array for one session (never a shell string). */
+export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
+  const { source } = options;
+  const head = ['-hide_banner', '-loglevel', 'info', '-nostats', '-progress', 'pipe:1'];
+  if (source.kind === 'demo') {
+    return [...head, ...demoInput(options.hasDrawtext ?? false), ...hlsOutput(options.outDir)];
+  }
+  const codec = options.knownCodec ?? source.videoCodec ?? 'h264';
+  const isSecure = source.url.startsWith('rtsps:');
+  const video =
+    codec === 'h264'
+      ? ['-c:v', 'copy']
+      : // Chromium cannot play H.265 or MJPEG: make H.264 with a 1 s GOP for 1 s segments.
+        [...X264, '-force_key_frames', 'expr:gte(t,n_forced*1)', '-b:v', '2500k'];
+  const audio = source.audio === false ? ['-an'] : ['-map', '0:a:0?', '-c:a', 'aac', '-b:a', '64k'];
+  return [
+    ...head,
+    '-rtsp_transport',
+    source.transport ?? 'tcp',
+    '-timeout',
+    String(options.socketTimeoutMs * 1000),
+    ...FAST_PROBE,
+    '-protocol_whitelist',
+    isSecure ? 'rtsp,rtsps,rtp,srtp,tcp,udp,tls' : 'rtsp,rtp,tcp,udp',
+    '-i',
+    withCredentials(source.url, source.username, source.password),
+    '-map',
+    '0:v:0',
+    ...video,
+    ...audio,
+    ...hlsOutput(options.outDir),
+  ];
+}

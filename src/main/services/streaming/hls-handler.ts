@@ -1,0 +1,84 @@
+import { constants } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PLAYLIST_NAME, STREAM_SCHEME } from '../../../shared/streams';
+import { INIT_NAME, SEGMENT_PATTERN } from './ffmpeg-args';
+import { SESSION_ID_PATTERN } from './stream-service';
+
+/** What `protocol.handle` takes; tests drive the same function over HTTP. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+export interface HlsHandlerOptions {
+  /** The directory of a live session, or undefined when there is none with that id. */
+  liveDirectory: (sessionId: string) => string | undefined;
+}
+
+const CONTENT_TYPES: Array<[RegExp, string]> = [
+  [new RegExp(`^${PLAYLIST_NAME.replace('.', '\\.')}$`), 'application/vnd.apple.mpegurl'],
+  [new RegExp(`^${INIT_NAME.replace('.', '\\.')}$`), 'video/mp4'],
+  [SEGMENT_PATTERN, 'video/iso.segment'],
+];
+
+// Platforms without O_NOFOLLOW (Windows) fall back to the lstat check below.
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+function refuse(status: number, text: string): Response {
+  return new Response(text, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+/**
+ * Serves the HLS files of live sessions, and nothing else: GET only, the session id as
+ * host, one file name from a fixed set, no encoded characters, no symlinks.
+ */
+export function createHlsHandler(options: HlsHandlerOptions): FetchHandler {
+  return async (request) => {
+    if (request.method !== 'GET') return refuse(405, 'Only GET is allowed.');
+    // Look at the raw text before URL parsing normalises it: no escapes, dots or backslashes.
+    const raw = request.url;
+    const afterScheme = raw.slice(raw.indexOf('//') + 2);
+    if (/[%\\]|\.\.|\/\/|[?#]/.test(afterScheme)) return refuse(400, 'Bad path.');
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return refuse(400, 'Bad URL.');
+    }
+    if (url.protocol !== `${STREAM_SCHEME}:`) return refuse(400, 'Wrong scheme.');
+    const sessionId = url.hostname;
+    const fileName = url.pathname.slice(1);
+    if (!SESSION_ID_PATTERN.test(sessionId)) return refuse(404, 'Not found.');
+    const contentType = CONTENT_TYPES.find(([pattern]) => pattern.test(fileName))?.[1];
+    if (!contentType) return refuse(404, 'Not found.');
+    const dir = options.liveDirectory(sessionId);
+    if (!dir) return refuse(404, 'No live stream with this id.');
+    const file = join(dir, fileName);
+    let handle;
+    try {
+      if (!NOFOLLOW && (await lstat(file)).isSymbolicLink()) return refuse(404, 'Not found.');
+      handle = await open(file, constants.O_RDONLY | NOFOLLOW);
+    } catch {
+      return refuse(404, 'Not found.');
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return refuse(404, 'Not found.');
+      const body = await handle.readFile();
+      return new Response(new Uint8Array(body), {
+        status: 200,
+        headers: {
+          'content-type': contentType,
+          'content-length': String(body.byteLength),
+          'cache-control': 'no-cache, no-store',
+          'x-content-type-options': 'nosniff',
+          'access-control-allow-origin': '*',
+        },
+      });
+    } finally {
+      await handle.close();
+    }
+  };
+}

@@ -1,0 +1,325 @@
+import { spawn as nodeSpawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserFacingError } from '../../../shared/errors';
+import {
+  DEFAULT_STREAM_DURATION_SEC,
+  MAX_STREAM_DURATION_SEC,
+  streamUrl,
+  type StartStreamOptions,
+  type StreamEndReason,
+  type StreamInfo,
+} from '../../../shared/streams';
+import type { FfmpegBinary } from './ffmpeg-binary';
+import type { SourceResolver, VideoCodec } from './source';
+import {
+  DEFAULT_TIMINGS,
+  StreamSession,
+  type SessionTimings,
+  type SpawnFn,
+} from './stream-session';
+
+/** Session directories are named by their id: a v4 UUID (lowercase, safe as a URL host). */
+export const SESSION_ID_PATTERN =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export interface StreamServiceOptions {
+  /** The app's temp root; every session directory lives directly below it. */
+  tempRoot: string;
+  sources: SourceResolver;
+  /** Finds and verifies ffmpeg; called on first start, retried after a failure. */
+  ffmpeg: () => Promise<FfmpegBinary>;
+  /** Receives every state change, as plain data for renderers. */
+  emit: (info: StreamInfo) => void;
+  spawn?: SpawnFn;
+  log?: (line: string) => void;
+  timings?: Partial<SessionTimings>;
+  now?: () => number;
+}
+
+/** Who holds a session open: a window's id, 'tray', a test. */
+export type ViewerId = string;
+
+interface Entry {
+  cameraId: string;
+  session: StreamSession;
+  viewers: Set<ViewerId>;
+  startedAt: number;
+  liveAt: number | null;
+  /** Base duration plus extensions; null = no limit. */
+  durationMs: number | null;
+  deadlineTimer: NodeJS.Timeout | null;
+  endReason: StreamEndReason | null;
+}
+
+/**
+ * Owns every stream session: one ffmpeg per camera shared by its viewers, the
+ * deadline of each, and the temp root they write into. Imports no Electron.
+ */
+export class StreamService {
+  private readonly opts: StreamServiceOptions;
+  private readonly timings: SessionTimings;
+  private readonly spawn: SpawnFn;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private readonly entries = new Map<string, Entry>();
+  /** Per-camera queue so start/stop of one camera never interleave. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly learnedCodecs = new Map<string, VideoCodec>();
+  private binary: Promise<FfmpegBinary> | null = null;
+
+  constructor(opts: StreamServiceOptions) {
+    this.opts = opts;
+    this.timings = { ...DEFAULT_TIMINGS, ...opts.timings };
+    this.spawn = opts.spawn ?? nodeSpawn;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  /** Creates the temp root and removes session directories a crashed run left behind. */
+  async init(): Promise<string[]> {
+    await mkdir(this.opts.tempRoot, { recursive: true, mode: 0o700 });
+    const swept: string[] = [];
+    for (const name of await readdir(this.opts.tempRoot)) {
+      if (!SESSION_ID_PATTERN.test(name)) continue;
+      if ([...this.entries.values()].some((e) => e.session.id === name)) continue;
+      await rm(join(this.opts.tempRoot, name), { recursive: true, force: true });
+      swept.push(name);
+    }
+    if (swept.length) this.log(`swept ${String(swept.length)} stale session directories`);
+    return swept;
+  }
+
+  /**
+   * Starts streaming a camera for a viewer, or joins the running session. Resolves with
+   * the session in `starting` (or `live` when joined); progress arrives as events.
+   */
+  start(cameraId: string, options: StartStreamOptions & { viewer: ViewerId }): Promise<StreamInfo> {
+    const durationSec = options.durationSec ?? DEFAULT_STREAM_DURATION_SEC;
+    if (!Number.isFinite(durationSec) || durationSec < 0 || durationSec > MAX_STREAM_DURATION_SEC) {
+      return Promise.reject(
+        new UserFacingError(
+          'invalid-duration',
+          `A stream can last 0 (no limit) to ${String(MAX_STREAM_DURATION_SEC)} seconds.`,
+        ),
+      );
+    }
+    return this.enqueue(cameraId, async () => {
+      const existing = this.entries.get(cameraId);
+      if (existing && !existing.session.closing) {
+        existing.viewers.add(options.viewer);
+        // A new viewer gets at least the time it asked for.
+        if (existing.durationMs !== null) {
+          const wanted = durationSec === 0 ? null : durationSec * 1000;
+          const base = existing.liveAt ?? existing.startedAt;
+          existing.durationMs =
+            wanted === null ? null : Math.max(existing.durationMs, this.now() - base + wanted);
+          this.armDeadline(existing);
+        }
+        return this.publish(existing);
+      }
+      return this.launch(cameraId, durationSec, options.viewer);
+    });
+  }
+
+  private async launch(
+    cameraId: string,
+    durationSec: number,
+    viewer: ViewerId,
+  ): Promise<StreamInfo> {
+    const source = await this.opts.sources.resolve(cameraId);
+    const binary = await this.ffmpeg();
+    const id = randomUUID();
+    const learned = this.learnedCodecs.get(cameraId);
+    const entry: Entry = {
+      cameraId,
+      viewers: new Set([viewer]),
+      startedAt: this.now(),
+      liveAt: null,
+      durationMs: durationSec === 0 ? null : durationSec * 1000,
+      deadlineTimer: null,
+      endReason: null,
+      session: new StreamSession({
+        id,
+        dir: join(this.opts.tempRoot, id),
+        source,
+        binary,
+        spawn: this.spawn,
+        timings: this.timings,
+        ...(learned ? { knownCodec: learned } : {}),
+        log: this.log,
+        onCodec: (codec) => this.learnedCodecs.set(cameraId, codec),
+        onChange: () => this.onSessionChange(entry),
+      }),
+    };
+    this.entries.set(cameraId, entry);
+    try {
+      await entry.session.start();
+    } catch (error) {
+      this.entries.delete(cameraId);
+      await entry.session.stop();
+      throw error;
+    }
+    this.armDeadline(entry);
+    return this.publish(entry);
+  }
+
+  private ffmpeg(): Promise<FfmpegBinary> {
+    if (!this.binary) {
+      this.binary = this.opts.ffmpeg();
+      // A missing ffmpeg may be installed while the app runs: do not cache the failure.
+      this.binary.catch(() => (this.binary = null));
+    }
+    return this.binary;
+  }
+
+  private onSessionChange(entry: Entry): void {
+    const { session } = entry;
+    if (session.phase === 'live' && entry.liveAt === null) {
+      // The countdown counts seconds of picture, not of connecting.
+      entry.liveAt = this.now();
+      this.armDeadline(entry);
+    }
+    if (session.phase === 'ended' || session.phase === 'failed') {
+      if (entry.deadlineTimer) clearTimeout(entry.deadlineTimer);
+      if (this.entries.get(entry.cameraId) === entry) this.entries.delete(entry.cameraId);
+    }
+    this.publish(entry);
+  }
+
+  private deadlineOf(entry: Entry): number | null {
+    if (entry.durationMs === null) return null;
+    return (entry.liveAt ?? entry.startedAt) + entry.durationMs;
+  }
+
+  private armDeadline(entry: Entry): void {
+    if (entry.deadlineTimer) clearTimeout(entry.deadlineTimer);
+    entry.deadlineTimer = null;
+    const deadline = this.deadlineOf(entry);
+    if (deadline === null) return;
+    entry.deadlineTimer = setTimeout(
+      () => void this.endSession(entry.cameraId, 'timeout'),
+      Math.max(0, deadline - this.now()),
+    );
+  }
+
+  private info(entry: Entry): StreamInfo {
+    const { session } = entry;
+    const state = session.phase;
+    return {
+      cameraId: entry.cameraId,
+      sessionId: session.id,
+      state,
+      url: state === 'live' ? streamUrl(session.id) : null,
+      startedAt: entry.startedAt,
+      deadline: this.deadlineOf(entry),
+      viewers: entry.viewers.size,
+      endReason: state === 'ended' ? (entry.endReason ?? 'stopped') : null,
+      failure: state === 'failed' ? session.failure : null,
+    };
+  }
+
+  private publish(entry: Entry): StreamInfo {
+    const info = this.info(entry);
+    this.opts.emit(info);
+    return info;
+  }
+
+  /** A viewer lets go; the session ends when its last viewer has. */
+  stop(cameraId: string, viewer: ViewerId): Promise<void> {
+    return this.enqueue(cameraId, async () => {
+      const entry = this.entries.get(cameraId);
+      if (!entry) return;
+      entry.viewers.delete(viewer);
+      if (entry.viewers.size > 0) {
+        this.publish(entry);
+        return;
+      }
+      await this.finish(entry, 'stopped');
+    });
+  }
+
+  /** Ends a camera's session for every viewer (tray "Stop", deadline, quit). */
+  endSession(cameraId: string, reason: StreamEndReason = 'stopped'): Promise<void> {
+    return this.enqueue(cameraId, async () => {
+      const entry = this.entries.get(cameraId);
+      if (entry) await this.finish(entry, reason);
+    });
+  }
+
+  /** Drops a viewer from every session it holds (its window closed). */
+  async releaseViewer(viewer: ViewerId): Promise<void> {
+    const held = [...this.entries.values()].filter((e) => e.viewers.has(viewer));
+    await Promise.all(held.map((e) => this.stop(e.cameraId, viewer)));
+  }
+
+  private async finish(entry: Entry, reason: StreamEndReason): Promise<void> {
+    entry.endReason ??= reason;
+    if (entry.deadlineTimer) clearTimeout(entry.deadlineTimer);
+    await entry.session.stop();
+  }
+
+  /** Adds time to a running session; returns its new state. */
+  extend(cameraId: string, seconds: number): Promise<StreamInfo> {
+    return this.enqueue(cameraId, () => {
+      const entry = this.entries.get(cameraId);
+      if (!entry || entry.session.closing) {
+        throw new UserFacingError('not-streaming', 'This camera is not streaming. Start it first.');
+      }
+      if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_STREAM_DURATION_SEC) {
+        throw new UserFacingError(
+          'invalid-duration',
+          `Extend by 1 to ${String(MAX_STREAM_DURATION_SEC)} seconds.`,
+        );
+      }
+      if (entry.durationMs !== null) {
+        const base = entry.liveAt ?? entry.startedAt;
+        const cap = this.now() - base + MAX_STREAM_DURATION_SEC * 1000;
+        entry.durationMs = Math.min(entry.durationMs + seconds * 1000, cap);
+        this.armDeadline(entry);
+      }
+      return this.publish(entry);
+    });
+  }
+
+  /** Every session that is starting, live or stopping. */
+  list(): StreamInfo[] {
+    return [...this.entries.values()].map((e) => this.info(e));
+  }
+
+  /** The directory of a live session, for the protocol handler; undefined otherwise. */
+  liveDirectory(sessionId: string): string | undefined {
+    for (const entry of this.entries.values()) {
+      if (entry.session.id === sessionId && entry.session.phase === 'live')
+        return entry.session.dir;
+    }
+    return undefined;
+  }
+
+  /** Process ids of running ffmpeg children (for diagnostics and tests). */
+  pids(): number[] {
+    return [...this.entries.values()].flatMap((e) =>
+      e.session.pid === null ? [] : [e.session.pid],
+    );
+  }
+
+  /** Stops every session; used at quit. */
+  async stopAll(reason: StreamEndReason = 'shutdown'): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((id) => this.endSession(id, reason)));
+  }
+
+  private enqueue<T>(cameraId: string, task: () => Promise<T> | T): Promise<T> {
+    const previous = this.queues.get(cameraId) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(cameraId, settled);
+    void settled.then(() => {
+      if (this.queues.get(cameraId) === settled) this.queues.delete(cameraId);
+    });
+    return next;
+  }
+}

@@ -1,0 +1,297 @@
+import type { ChildProcessByStdio } from 'node:child_process';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { PLAYLIST_NAME, type StreamFailure } from '../../../shared/streams';
+import { buildFfmpegArgs } from './ffmpeg-args';
+import type { FfmpegBinary } from './ffmpeg-binary';
+import { classifyExit, streamFailure } from './failure';
+import { createRedactor } from './redact';
+import type { StreamSource, VideoCodec } from './source';
+
+export type FfmpegProcess = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/** `child_process.spawn` narrowed to what a session uses, so tests can wrap it. */
+export type SpawnFn = (
+  command: string,
+  args: readonly string[],
+  options: { stdio: ['pipe', 'pipe', 'pipe']; windowsHide: boolean },
+) => FfmpegProcess;
+
+/** How long each step may take; tests shorten them. */
+export interface SessionTimings {
+  /** ffmpeg's RTSP socket timeout. */
+  socketTimeoutMs: number;
+  /** Spawn → first finished segment, unless the source sets its own. */
+  startTimeoutMs: number;
+  /** While live: no progress report from ffmpeg for this long means the camera froze. */
+  stallTimeoutMs: number;
+  /** Wait after each rung of the stop ladder (q, SIGTERM) before the next. */
+  stopStepMs: number;
+}
+
+export const DEFAULT_TIMINGS: SessionTimings = {
+  socketTimeoutMs: 3_000,
+  startTimeoutMs: 9_000,
+  stallTimeoutMs: 5_000,
+  stopStepMs: 400,
+};
+
+export type SessionPhase = 'starting' | 'live' | 'stopping' | 'ended' | 'failed';
+
+export interface SessionOptions {
+  id: string;
+  dir: string;
+  source: StreamSource;
+  binary: FfmpegBinary;
+  spawn: SpawnFn;
+  timings: SessionTimings;
+  knownCodec?: VideoCodec;
+  /** Called on every phase change. */
+  onChange: (session: StreamSession) => void;
+  /** Called when ffmpeg reports the camera's video codec. */
+  onCodec?: (codec: VideoCodec) => void;
+  log: (line: string) => void;
+}
+
+const STDERR_TAIL_LINES = 40;
+
+function codecFromName(name: string): VideoCodec {
+  if (name === 'h264') return 'h264';
+  if (name === 'hevc' || name === 'h265') return 'h265';
+  if (name === 'mjpeg') return 'mjpeg';
+  return 'other';
+}
+
+/**
+ * One ffmpeg process turning one camera into HLS files in its own directory.
+ * Reports `live` once the playlist lists a finished segment; stops with a ladder.
+ */
+export class StreamSession {
+  readonly id: string;
+  readonly dir: string;
+  phase: SessionPhase = 'starting';
+  failure: StreamFailure | null = null;
+  pid: number | null = null;
+
+  private readonly opts: SessionOptions;
+  private readonly redact: (text: string) => string;
+  private child: FfmpegProcess | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private watcher: FSWatcher | null = null;
+  private startTimer: NodeJS.Timeout | null = null;
+  private stallTimer: NodeJS.Timeout | null = null;
+  private stderrTail: string[] = [];
+  private spawnedAt = 0;
+  private codec: VideoCodec | undefined;
+  private checkingPlaylist = false;
+  private stopping: Promise<void> | null = null;
+
+  constructor(opts: SessionOptions) {
+    this.opts = opts;
+    this.id = opts.id;
+    this.dir = opts.dir;
+    this.codec = opts.knownCodec;
+    const secrets = opts.source.kind === 'rtsp' ? [opts.source.password] : [];
+    this.redact = createRedactor(secrets);
+  }
+
+  /** True once the session is on its way to a final phase (stop or failure). */
+  get closing(): boolean {
+    return this.stopping !== null;
+  }
+
+  /** The last lines ffmpeg printed, with credentials removed. */
+  get stderr(): string {
+    return this.stderrTail.join('\n');
+  }
+
+  /** Creates the session directory and spawns ffmpeg; resolves once it runs. */
+  async start(): Promise<void> {
+    await mkdir(this.dir, { recursive: false, mode: 0o700 });
+    this.launch();
+    const timeout =
+      (this.opts.source.kind === 'rtsp' ? this.opts.source.startTimeoutMs : undefined) ??
+      this.opts.timings.startTimeoutMs;
+    this.startTimer = setTimeout(() => {
+      this.fail(streamFailure('timed-out'));
+    }, timeout);
+    this.watcher = watch(this.dir, () => void this.checkPlaylist());
+    this.watcher.on('error', () => {
+      // The directory went away under us (stop or failure); the exit path reports it.
+    });
+  }
+
+  private launch(): void {
+    const args = buildFfmpegArgs({
+      source: this.opts.source,
+      outDir: this.dir,
+      socketTimeoutMs: this.opts.timings.socketTimeoutMs,
+      ...(this.codec ? { knownCodec: this.codec } : {}),
+      hasDrawtext: this.opts.binary.filters.has('drawtext'),
+    });
+    this.spawnedAt = Date.now();
+    const child = this.opts.spawn(this.opts.binary.path, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child = child;
+    this.pid = child.pid ?? null;
+    this.opts.log(`session ${this.id}: ffmpeg pid ${String(this.pid)} started`);
+    child.stdin.on('error', () => {
+      // ffmpeg may exit before it reads our 'q'; the ladder handles that.
+    });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => this.onProgress(chunk));
+    let pending = '';
+    let inInput = true;
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split(/\r?\n|\r/);
+      pending = lines.pop() ?? '';
+      for (const raw of lines) {
+        const line = this.redact(raw);
+        if (/^Output #0/.test(line)) inInput = false;
+        if (inInput) this.onInputLine(line);
+        this.stderrTail.push(line);
+        if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+      }
+    });
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        if (pending) this.stderrTail.push(this.redact(pending));
+        this.onExit(child, code, signal);
+        resolve();
+      });
+      child.once('error', (error) => {
+        // spawn failed (binary vanished): 'exit' may never come.
+        this.stderrTail.push(this.redact(error.message));
+        this.onExit(child, null, null);
+        resolve();
+      });
+    });
+  }
+
+  private onInputLine(line: string): void {
+    const match = /Stream #0:\d+.*?: Video: (\w+)/.exec(line);
+    if (!match?.[1] || this.opts.source.kind !== 'rtsp') return;
+    const codec = codecFromName(match[1]);
+    const copying = (this.codec ?? this.opts.source.videoCodec ?? 'h264') === 'h264';
+    this.opts.onCodec?.(codec);
+    if (codec !== 'h264' && copying) {
+      // Chromium cannot play it: relaunch once, transcoding to H.264.
+      this.opts.log(`session ${this.id}: camera sends ${match[1]}, transcoding to H.264`);
+      this.codec = codec;
+      void this.relaunch();
+    }
+  }
+
+  private async relaunch(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (child) await this.terminate(child);
+    if (this.stopping) return;
+    await rm(this.dir, { recursive: true, force: true });
+    await mkdir(this.dir, { mode: 0o700 });
+    if (!this.stopping) this.launch();
+  }
+
+  private onProgress(chunk: string): void {
+    if (this.stallTimer) this.stallTimer.refresh();
+    // ffmpeg reports progress about twice a second: a cheap second trigger for readiness.
+    if (this.phase === 'starting' && chunk.includes('progress=')) void this.checkPlaylist();
+  }
+
+  private async checkPlaylist(): Promise<void> {
+    if (this.phase !== 'starting' || this.stopping || this.checkingPlaylist) return;
+    this.checkingPlaylist = true;
+    try {
+      const text = await readFile(join(this.dir, PLAYLIST_NAME), 'utf8');
+      // A finished segment is listed only after ffmpeg closed it (temp_file flag).
+      if (this.phase === 'starting' && !this.stopping && text.includes('#EXTINF:')) this.goLive();
+    } catch {
+      // Not written yet.
+    } finally {
+      this.checkingPlaylist = false;
+    }
+  }
+
+  private goLive(): void {
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
+    this.phase = 'live';
+    this.stallTimer = setTimeout(() => {
+      this.fail(streamFailure('stalled'));
+    }, this.opts.timings.stallTimeoutMs);
+    this.opts.log(`session ${this.id}: live after ${String(Date.now() - this.spawnedAt)} ms`);
+    this.opts.onChange(this);
+  }
+
+  private onExit(child: FfmpegProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child) return; // a relaunched or already-stopped process
+    this.child = null;
+    this.opts.log(
+      `session ${this.id}: ffmpeg exited (code ${String(code)}, signal ${String(signal)})`,
+    );
+    if (this.phase !== 'starting' && this.phase !== 'live') return;
+    this.fail(
+      classifyExit({
+        code,
+        signal,
+        stderr: this.stderr,
+        wasLive: this.phase === 'live',
+        elapsedMs: Date.now() - this.spawnedAt,
+        socketTimeoutMs: this.opts.timings.socketTimeoutMs,
+      }),
+    );
+  }
+
+  /** Ends the session as failed: process gone, directory gone, then reported. */
+  private fail(failure: StreamFailure): void {
+    if (this.stopping) return;
+    this.failure = failure;
+    this.opts.log(`session ${this.id}: failed (${failure.reason})`);
+    this.stopping = this.teardown('failed');
+  }
+
+  /** Stops ffmpeg (q, SIGTERM, SIGKILL) and deletes the directory; safe to call twice. */
+  stop(): Promise<void> {
+    if (!this.stopping) {
+      this.phase = 'stopping';
+      this.opts.onChange(this);
+      this.stopping = this.teardown('ended');
+    }
+    return this.stopping;
+  }
+
+  private async teardown(final: 'ended' | 'failed'): Promise<void> {
+    for (const timer of [this.startTimer, this.stallTimer]) if (timer) clearTimeout(timer);
+    this.watcher?.close();
+    const child = this.child;
+    this.child = null;
+    if (child) await this.terminate(child);
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    this.phase = final;
+    this.opts.onChange(this);
+  }
+
+  private async terminate(child: FfmpegProcess): Promise<void> {
+    const exited = this.exited;
+    const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+    const waitExit = (ms: number): Promise<boolean> =>
+      Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(gone()), ms)),
+      ]);
+    if (gone()) return;
+    // 'q' lets ffmpeg finish its files cleanly (40-80 ms measured).
+    child.stdin.end('q');
+    if (await waitExit(this.opts.timings.stopStepMs)) return;
+    child.kill('SIGTERM');
+    if (await waitExit(this.opts.timings.stopStepMs)) return;
+    child.kill('SIGKILL');
+    await exited;
+  }
+}

@@ -1,0 +1,54 @@
+import type {
+  EventChannel,
+  EventMap,
+  InvokeArgs,
+  InvokeChannel,
+  InvokeResult,
+  IpcEnvelope,
+} from '../shared/ipc-contract';
+
+/** How the api reaches main: Electron IPC in the app, a test binding in browser e2e. */
+export interface VigilTransport {
+  invoke(channel: InvokeChannel, args: unknown[]): Promise<IpcEnvelope<unknown>>;
+  subscribe(channel: EventChannel, listener: (payload: unknown) => void): () => void;
+}
+
+/** Raised in the renderer when main answers a request with an error envelope. */
+export class VigilError extends Error {
+  override readonly name = 'VigilError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function invoker<C extends InvokeChannel>(transport: VigilTransport, channel: C) {
+  return async (...args: InvokeArgs<C>): Promise<InvokeResult<C>> => {
+    const envelope = await transport.invoke(channel, args);
+    if (!envelope.ok) throw new VigilError(envelope.error.code, envelope.error.message);
+    return envelope.value as InvokeResult<C>;
+  };
+}
+
+function subscriber<C extends EventChannel>(transport: VigilTransport, channel: C) {
+  return (listener: (payload: EventMap[C]) => void): (() => void) =>
+    transport.subscribe(channel, (payload) => listener(payload as EventMap[C]));
+}
+
+/** Builds `window.vigil` from the contract; one line per channel. */
+export function createVigilApi(transport: VigilTransport) {
+  return {
+    streams: {
+      start: invoker(transport, 'streams:start'),
+      stop: invoker(transport, 'streams:stop'),
+      extend: invoker(transport, 'streams:extend'),
+      list: invoker(transport, 'streams:list'),
+      onState: subscriber(transport, 'stream:state'),
+    },
+  } as const;
+}
+
+/** The renderer's view of `window.vigil`, derived from the preload, never written twice. */
+export type VigilApi = ReturnType<typeof createVigilApi>;

@@ -1,0 +1,57 @@
+/** Lifecycle of one stream session; `ended` and `failed` are final. */
+export type StreamState = 'starting' | 'live' | 'stopping' | 'ended' | 'failed';
+
+/** Why a session failed; each has a user-facing message with what to do. */
+export type StreamFailureReason =
+  | 'unauthorized'
+  | 'not-found'
+  | 'refused'
+  | 'unreachable'
+  | 'timed-out'
+  | 'unsupported'
+  | 'camera-ended'
+  | 'stalled'
+  | 'ffmpeg-missing'
+  | 'crashed';
+
+/** Why a session ended normally. */
+export type StreamEndReason = 'stopped' | 'timeout' | 'shutdown';
+
+/** What a renderer may know about a stream session. Never carries credentials. */
+export interface StreamInfo {
+  cameraId: string;
+  sessionId: string;
+  state: StreamState;
+  /** Playlist URL on the app's stream scheme; set only while `live`. */
+  url: string | null;
+  startedAt: number;
+  /** Epoch ms when main ends the session, or null for no limit. */
+  deadline: number | null;
+  /** Number of viewers (windows, tray) holding the session open. */
+  viewers: number;
+  endReason: StreamEndReason | null;
+  failure: StreamFailure | null;
+}
+
+export interface StreamFailure {
+  reason: StreamFailureReason;
+  /** One or two sentences for the user: what happened and what to do. */
+  message: string;
+}
+
+export interface StartStreamOptions {
+  /** Session length in seconds; 0 = no limit. Defaults to 60. */
+  durationSec?: number;
+}
+
+/** The custom scheme the HLS files are served on. */
+export const STREAM_SCHEME = 'vigil-stream';
+/** Playlist file name inside a session. */
+export const PLAYLIST_NAME = 'index.m3u8';
+export const DEFAULT_STREAM_DURATION_SEC = 60;
+/** Upper bound for one `extend` call and for a session's remaining time. */
+export const MAX_STREAM_DURATION_SEC = 24 * 60 * 60;
+
+export function streamUrl(sessionId: string): string {
+  return `${STREAM_SCHEME}://${sessionId}/${PLAYLIST_NAME}`;
+}
