@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-const integration = ['tests/integration/**/*.test.ts'];
-
 export default defineConfig({
   test: {
     // Integration tests spawn real ffmpeg and cameras: keep a 2-core machine calm.
     maxWorkers: 2,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     projects: [
       {
         test: {
@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: integration,
+          include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -25,9 +25,9 @@ export default defineConfig({
       },
       {
         test: {
-          // Same integration tests, aimed at a real camera through VIGIL_TEST_RTSP_URL.
+          // The camera-facing tests, aimed at VIGIL_TEST_RTSP_URL (npm run test:camera).
           name: 'camera',
-          include: ['tests/camera/**/*.test.ts'],
+          include: ['tests/integration/camera.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

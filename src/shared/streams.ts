@@ -25,8 +25,13 @@ export interface StreamInfo {
   /** Playlist URL on the app's stream scheme; set only while `live`. */
   url: string | null;
   startedAt: number;
-  /** Epoch ms when main ends the session, or null for no limit. */
+  /**
+   * Epoch ms when main ends the session. Counted from the first picture, so null while
+   * starting, and always null when the session has no time limit.
+   */
   deadline: number | null;
+  /** The session's length (start duration plus extensions) in seconds; null = no limit. */
+  timeLimitSec: number | null;
   /** Number of viewers (windows, tray) holding the session open. */
   viewers: number;
   endReason: StreamEndReason | null;

@@ -67,7 +67,11 @@ export function App() {
           {active ? (
             <>
               <span className="countdown" aria-label="Time left">
-                {info.deadline === null ? 'No time limit' : formatRemaining(info.deadline, now)}
+                {info.timeLimitSec === null
+                  ? 'No time limit'
+                  : info.deadline === null
+                    ? `${String(info.timeLimitSec)} s`
+                    : formatRemaining(info.deadline, now)}
               </span>
               <button onClick={() => run(() => window.vigil.streams.extend(DEMO_CAMERA_ID, 60))}>
                 +60 s

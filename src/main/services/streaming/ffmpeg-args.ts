@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { UserFacingError } from '../../../shared/errors';
 import { PLAYLIST_NAME } from '../../../shared/streams';
+import { encodeUserinfo } from './redact';
 import type { StreamSource, VideoCodec } from './source';
 
 /** HLS file names a session may contain; the protocol handler serves nothing else. */
@@ -18,7 +19,7 @@ export interface FfmpegArgsOptions {
   hasDrawtext?: boolean;
 }
 
-/** Inserts credentials with URL setters, so they are percent-encoded exactly once. */
+/** Inserts credentials with URL setters, percent-encoded exactly once. */
 export function withCredentials(url: string, username?: string, password?: string): string {
   let parsed: URL;
   try {
@@ -35,8 +36,8 @@ export function withCredentials(url: string, username?: string, password?: strin
       `Only rtsp:// and rtsps:// camera URLs are supported (got ${parsed.protocol}//).`,
     );
   }
-  if (username) parsed.username = username;
-  if (password) parsed.password = password;
+  if (username) parsed.username = encodeUserinfo(username);
+  if (password) parsed.password = encodeUserinfo(password);
   return parsed.toString();
 }
 

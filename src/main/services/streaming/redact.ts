@@ -1,16 +1,17 @@
+/**
+ * How a username or password is written into a URL: percent-encoded once, '%' included
+ * (the WHATWG setters alone leave '%' as is, and ffmpeg would decode "%41" to "A").
+ */
+export function encodeUserinfo(value: string): string {
+  const url = new URL('rtsp://host');
+  url.password = encodeURIComponent(value);
+  return url.password;
+}
+
 /** Secrets that must never appear in logs, errors or events, in any of their spellings. */
 export function secretSpellings(secret: string | undefined): string[] {
   if (!secret) return [];
-  const spellings = new Set<string>([secret]);
-  spellings.add(encodeURIComponent(secret));
-  // What the WHATWG URL password setter produces (it leaves some characters alone).
-  try {
-    const url = new URL('rtsp://host');
-    url.password = secret;
-    spellings.add(url.password);
-  } catch {
-    // A secret a URL cannot hold still has its raw and encodeURIComponent forms.
-  }
+  const spellings = new Set<string>([secret, encodeURIComponent(secret), encodeUserinfo(secret)]);
   spellings.add(escape(secret));
   return [...spellings].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
 }

@@ -111,10 +111,9 @@ export class StreamService {
         existing.viewers.add(options.viewer);
         // A new viewer gets at least the time it asked for.
         if (existing.durationMs !== null) {
-          const wanted = durationSec === 0 ? null : durationSec * 1000;
-          const base = existing.liveAt ?? existing.startedAt;
+          const elapsed = existing.liveAt === null ? 0 : this.now() - existing.liveAt;
           existing.durationMs =
-            wanted === null ? null : Math.max(existing.durationMs, this.now() - base + wanted);
+            durationSec === 0 ? null : Math.max(existing.durationMs, elapsed + durationSec * 1000);
           this.armDeadline(existing);
         }
         return this.publish(existing);
@@ -161,7 +160,6 @@ export class StreamService {
       await entry.session.stop();
       throw error;
     }
-    this.armDeadline(entry);
     return this.publish(entry);
   }
 
@@ -189,8 +187,8 @@ export class StreamService {
   }
 
   private deadlineOf(entry: Entry): number | null {
-    if (entry.durationMs === null) return null;
-    return (entry.liveAt ?? entry.startedAt) + entry.durationMs;
+    if (entry.durationMs === null || entry.liveAt === null) return null;
+    return entry.liveAt + entry.durationMs;
   }
 
   private armDeadline(entry: Entry): void {
@@ -214,6 +212,7 @@ export class StreamService {
       url: state === 'live' ? streamUrl(session.id) : null,
       startedAt: entry.startedAt,
       deadline: this.deadlineOf(entry),
+      timeLimitSec: entry.durationMs === null ? null : entry.durationMs / 1000,
       viewers: entry.viewers.size,
       endReason: state === 'ended' ? (entry.endReason ?? 'stopped') : null,
       failure: state === 'failed' ? session.failure : null,
@@ -274,8 +273,8 @@ export class StreamService {
         );
       }
       if (entry.durationMs !== null) {
-        const base = entry.liveAt ?? entry.startedAt;
-        const cap = this.now() - base + MAX_STREAM_DURATION_SEC * 1000;
+        const elapsed = entry.liveAt === null ? 0 : this.now() - entry.liveAt;
+        const cap = elapsed + MAX_STREAM_DURATION_SEC * 1000;
         entry.durationMs = Math.min(entry.durationMs + seconds * 1000, cap);
         this.armDeadline(entry);
       }

@@ -1,6 +1,6 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { PLAYLIST_NAME, type StreamFailure } from '../../../shared/streams';
@@ -86,6 +86,9 @@ export class StreamSession {
   private spawnedAt = 0;
   private codec: VideoCodec | undefined;
   private checkingPlaylist = false;
+  /** Set while a copy run is replaced by a transcoding run: its files must not count. */
+  private relaunching = false;
+  private wentLive = false;
   private stopping: Promise<void> | null = null;
 
   constructor(opts: SessionOptions) {
@@ -180,7 +183,7 @@ export class StreamSession {
     const codec = codecFromName(match[1]);
     const copying = (this.codec ?? this.opts.source.videoCodec ?? 'h264') === 'h264';
     this.opts.onCodec?.(codec);
-    if (codec !== 'h264' && copying) {
+    if (codec !== 'h264' && copying && !this.relaunching) {
       // Chromium cannot play it: relaunch once, transcoding to H.264.
       this.opts.log(`session ${this.id}: camera sends ${match[1]}, transcoding to H.264`);
       this.codec = codec;
@@ -189,12 +192,22 @@ export class StreamSession {
   }
 
   private async relaunch(): Promise<void> {
+    this.relaunching = true;
     const child = this.child;
     this.child = null;
-    if (child) await this.terminate(child);
+    if (child && child.exitCode === null && child.signalCode === null) {
+      // No 'q' here: a clean stop would flush a segment we cannot play.
+      const exited = this.exited;
+      child.kill('SIGKILL');
+      await exited;
+    }
     if (this.stopping) return;
-    await rm(this.dir, { recursive: true, force: true });
-    await mkdir(this.dir, { mode: 0o700 });
+    // Empty the directory but keep it (and its watcher).
+    const names = await readdir(this.dir).catch(() => []);
+    await Promise.all(
+      names.map((name) => rm(join(this.dir, name), { force: true, recursive: true })),
+    );
+    this.relaunching = false;
     if (!this.stopping) this.launch();
   }
 
@@ -205,12 +218,15 @@ export class StreamSession {
   }
 
   private async checkPlaylist(): Promise<void> {
-    if (this.phase !== 'starting' || this.stopping || this.checkingPlaylist) return;
+    if (this.phase !== 'starting' || this.stopping || this.relaunching || this.checkingPlaylist) {
+      return;
+    }
     this.checkingPlaylist = true;
     try {
       const text = await readFile(join(this.dir, PLAYLIST_NAME), 'utf8');
       // A finished segment is listed only after ffmpeg closed it (temp_file flag).
-      if (this.phase === 'starting' && !this.stopping && text.includes('#EXTINF:')) this.goLive();
+      const ready = text.includes('#EXTINF:') && !this.relaunching && !this.stopping;
+      if (this.phase === 'starting' && ready) this.goLive();
     } catch {
       // Not written yet.
     } finally {
@@ -222,6 +238,7 @@ export class StreamSession {
     if (this.startTimer) clearTimeout(this.startTimer);
     this.startTimer = null;
     this.phase = 'live';
+    this.wentLive = true;
     this.stallTimer = setTimeout(() => {
       this.fail(streamFailure('stalled'));
     }, this.opts.timings.stallTimeoutMs);
@@ -252,7 +269,10 @@ export class StreamSession {
   private fail(failure: StreamFailure): void {
     if (this.stopping) return;
     this.failure = failure;
-    this.opts.log(`session ${this.id}: failed (${failure.reason})`);
+    const said = this.stderrTail.slice(-8).join('\n  ');
+    this.opts.log(
+      `session ${this.id}: failed (${failure.reason})${said ? `; ffmpeg said:\n  ${said}` : ''}`,
+    );
     this.stopping = this.teardown('failed');
   }
 
@@ -286,9 +306,12 @@ export class StreamSession {
         new Promise<boolean>((resolve) => setTimeout(() => resolve(gone()), ms)),
       ]);
     if (gone()) return;
-    // 'q' lets ffmpeg finish its files cleanly (40-80 ms measured).
-    child.stdin.end('q');
-    if (await waitExit(this.opts.timings.stopStepMs)) return;
+    // 'q' lets ffmpeg finish its files cleanly (40-80 ms measured), but ffmpeg reads stdin
+    // only once it is converting: while it still opens the camera, SIGTERM comes first.
+    if (this.wentLive) {
+      child.stdin.end('q');
+      if (await waitExit(this.opts.timings.stopStepMs)) return;
+    }
     child.kill('SIGTERM');
     if (await waitExit(this.opts.timings.stopStepMs)) return;
     child.kill('SIGKILL');

@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSourceResolver } from '../../src/main/services/cameras/demo-camera';
+import { probeFfmpeg } from '../../src/main/services/streaming/ffmpeg-binary';
+import type { StreamSource } from '../../src/main/services/streaming/source';
+import {
+  StreamService,
+  type StreamServiceOptions,
+} from '../../src/main/services/streaming/stream-service';
+import type { SpawnFn } from '../../src/main/services/streaming/stream-session';
+import type { StreamInfo, StreamState } from '../../src/shared/streams';
+
+/** True while a process with this PID exists (signal 0 only checks). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Harness {
+  service: StreamService;
+  tempRoot: string;
+  /** Every event the service emitted, in order. */
+  events: StreamInfo[];
+  /** Every log line the service wrote. */
+  logs: string[];
+  /** PIDs of every ffmpeg the service spawned. */
+  spawned: number[];
+  /** Camera id → source, for the resolver. */
+  cameras: Map<string, StreamSource>;
+  /** Resolves with the first event (past or future) for the camera in one of the states. */
+  waitFor(
+    cameraId: string,
+    states: StreamState | StreamState[],
+    timeoutMs?: number,
+  ): Promise<StreamInfo>;
+  /** Session directories currently in the temp root. */
+  sessionDirs(): string[];
+  /** Stops everything and removes the temp root. */
+  dispose(): Promise<void>;
+}
+
+/** A real StreamService with real ffmpeg in a private temp root, recording what it does. */
+export function createHarness(options: Partial<StreamServiceOptions> = {}): Harness {
+  const tempRoot = mkdtempSync(join(tmpdir(), 'vigil-streams-test-'));
+  const events: StreamInfo[] = [];
+  const logs: string[] = [];
+  const spawned: number[] = [];
+  const cameras = new Map<string, StreamSource>();
+  const waiters = new Set<(info: StreamInfo) => void>();
+  const recordingSpawn: SpawnFn = (command, args, opts) => {
+    const child = spawn(command, args, opts);
+    if (child.pid) spawned.push(child.pid);
+    return child;
+  };
+  const service = new StreamService({
+    tempRoot,
+    sources: createSourceResolver((id) => cameras.get(id)),
+    ffmpeg: () =>
+      probeFfmpeg({
+        env: { ...process.env, FFMPEG_BIN: process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg' },
+      }),
+    spawn: recordingSpawn,
+    emit: (info) => {
+      events.push(info);
+      for (const waiter of waiters) waiter(info);
+    },
+    log: (line) => logs.push(line),
+    ...options,
+  });
+
+  function waitFor(cameraId: string, states: StreamState | StreamState[], timeoutMs = 15_000) {
+    const wanted = Array.isArray(states) ? states : [states];
+    const matches = (info: StreamInfo) => info.cameraId === cameraId && wanted.includes(info.state);
+    const past = events.find(matches);
+    if (past) return Promise.resolve(past);
+    return new Promise<StreamInfo>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        const seen = events.filter((e) => e.cameraId === cameraId).map((e) => e.state);
+        reject(
+          new Error(
+            `${cameraId} did not reach ${wanted.join('|')} in ${String(timeoutMs)} ms (saw ${seen.join(' → ')})`,
+          ),
+        );
+      }, timeoutMs);
+      const waiter = (info: StreamInfo) => {
+        if (!matches(info)) return;
+        clearTimeout(timer);
+        waiters.delete(waiter);
+        resolve(info);
+      };
+      waiters.add(waiter);
+    });
+  }
+
+  return {
+    service,
+    tempRoot,
+    events,
+    logs,
+    spawned,
+    cameras,
+    waitFor,
+    sessionDirs: () => (existsSync(tempRoot) ? readdirSync(tempRoot) : []),
+    async dispose() {
+      await service.stopAll();
+      await rm(tempRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until `check` is true, re-checking on a short interval (for process exits we cannot subscribe to). */
+export async function eventually(
+  check: () => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`${what} not within ${String(timeoutMs)} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Date.now() - start;
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHlsHandler } from '../../src/main/services/streaming/hls-handler';
+import { serveOverHttp } from '../helpers/hls-http';
+
+const root = mkdtempSync(join(tmpdir(), 'vigil-hls-'));
+const live = randomUUID();
+const other = randomUUID();
+const stopped = randomUUID();
+for (const id of [live, other, stopped]) {
+  mkdirSync(join(root, id));
+  writeFileSync(join(root, id, 'index.m3u8'), `#EXTM3U\n#EXTINF:1.0,\nseg-0.m4s\n# ${id}\n`);
+  writeFileSync(join(root, id, 'init.mp4'), 'init');
+  writeFileSync(join(root, id, 'seg-0.m4s'), 'segment-0');
+}
+writeFileSync(join(root, 'secret.txt'), 'top secret');
+writeFileSync(join(root, live, 'notes.txt'), 'not hls');
+symlinkSync(join(root, 'secret.txt'), join(root, live, 'seg-7.m4s'));
+symlinkSync(join(root, 'secret.txt'), join(root, live, 'index.m3u8.tmp'));
+
+const handler = createHlsHandler({
+  liveDirectory: (id) => (id === live || id === other ? join(root, id) : undefined),
+});
+
+const get = (url: string, method = 'GET') => handler(new Request(url, { method }));
+
+describe('HLS handler', () => {
+  it('serves the playlist, init segment and media segments of a live session', async () => {
+    const playlist = await get(`vigil-stream://${live}/index.m3u8`);
+    expect(playlist.status).toBe(200);
+    expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+    expect(playlist.headers.get('cache-control')).toContain('no-cache');
+    expect(await playlist.text()).toContain(live);
+    const init = await get(`vigil-stream://${live}/init.mp4`);
+    expect(init.headers.get('content-type')).toBe('video/mp4');
+    const segment = await get(`vigil-stream://${live}/seg-0.m4s`);
+    expect(segment.status).toBe(200);
+    expect(await segment.text()).toBe('segment-0');
+  });
+
+  const hostile: Array<[string, string, string?]> = [
+    ['dot-dot', `vigil-stream://${live}/../${other}/index.m3u8`],
+    ['encoded slash', `vigil-stream://${live}/..%2f${other}%2findex.m3u8`],
+    ['encoded dots', `vigil-stream://${live}/%2e%2e/secret.txt`],
+    ['encoded backslash', `vigil-stream://${live}/..%5csecret.txt`],
+    ['raw backslash', `vigil-stream://${live}/..\\secret.txt`],
+    ['double-encoded', `vigil-stream://${live}/%252e%252e%252fsecret.txt`],
+    ['absolute path', `vigil-stream://${live}//etc/passwd`],
+    ['absolute path in host', 'vigil-stream:///etc/passwd'],
+    ['another session in the path', `vigil-stream://${live}/${other}/index.m3u8`],
+    ['unknown session', `vigil-stream://${randomUUID()}/index.m3u8`],
+    ['stopped session', `vigil-stream://${stopped}/index.m3u8`],
+    ['not a session id', 'vigil-stream://not-a-uuid/index.m3u8'],
+    ['uppercase session id', `vigil-stream://${live.toUpperCase()}/index.m3u8`],
+    ['file outside the patterns', `vigil-stream://${live}/notes.txt`],
+    ['temp file', `vigil-stream://${live}/index.m3u8.tmp`],
+    ['symlink planted as a segment', `vigil-stream://${live}/seg-7.m4s`],
+    ['query string', `vigil-stream://${live}/index.m3u8?x=1`],
+    ['wrong scheme', `file://${root}/${live}/index.m3u8`],
+    ['POST', `vigil-stream://${live}/index.m3u8`, 'POST'],
+    ['PUT', `vigil-stream://${live}/seg-0.m4s`, 'PUT'],
+  ];
+
+  it.each(hostile)('refuses %s', async (_name, url, method) => {
+    const response = await get(url, method);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    const body = await response.text();
+    expect(body).not.toContain('top secret');
+    expect(body).not.toContain('#EXTM3U');
+  });
+
+  describe('over the HTTP test adapter (raw paths reach the handler unchanged)', () => {
+    let server: Awaited<ReturnType<typeof serveOverHttp>>;
+    beforeAll(async () => {
+      server = await serveOverHttp(handler);
+    });
+    afterAll(() => server.close());
+
+    it('serves the live playlist', async () => {
+      const response = await fetch(server.toHttp(`vigil-stream://${live}/index.m3u8`));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    });
+
+    it.each([
+      `/${live}/..%2f..%2fsecret.txt`,
+      `/${live}/%2e%2e/%2e%2e/secret.txt`,
+      `/${live}/seg-7.m4s`,
+      `/${other}/../${live}/notes.txt`,
+    ])('refuses %s', async (path) => {
+      const response = await fetch(`${server.origin}${path}`);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(await response.text()).not.toContain('top secret');
+    });
+  });
+});

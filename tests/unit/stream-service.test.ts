@@ -1,0 +1,115 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, isAlive, type Harness } from '../helpers/stream-harness';
+
+/** A stand-in ffmpeg: goes "live" at once, then ignores 'q' and SIGTERM. */
+const stubborn = fileURLToPath(
+  new URL('../fixtures/stubborn-ffmpeg/stubborn-ffmpeg.mjs', import.meta.url),
+);
+const stubBinary = () =>
+  Promise.resolve({
+    path: stubborn,
+    origin: 'PATH' as const,
+    version: 'stub',
+    filters: new Set<string>(),
+  });
+
+describe.skipIf(process.platform === 'win32')('StreamService with a stand-in ffmpeg', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = createHarness({ ffmpeg: stubBinary, timings: { stopStepMs: 50 } });
+    await h.service.init();
+    for (const id of ['a', 'b', 'c'])
+      h.cameras.set(id, { kind: 'rtsp', url: `rtsp://127.0.0.1:9/${id}` });
+  });
+  afterEach(() => h.dispose());
+
+  it('escalates q → SIGTERM → SIGKILL for an ffmpeg that ignores the first two', async () => {
+    await h.dispose();
+    h = createHarness({ ffmpeg: stubBinary, timings: { stopStepMs: 150 } });
+    h.cameras.set('a', { kind: 'rtsp', url: 'rtsp://127.0.0.1:9/a' });
+    await h.service.init();
+    await h.service.start('a', { viewer: 't' });
+    const live = await h.waitFor('a', 'live', 5_000);
+    const [pid] = h.service.pids();
+    const t0 = Date.now();
+    await h.service.stop('a', 't');
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(300); // waited on both rungs
+    expect(took).toBeLessThan(1_000);
+    expect(isAlive(pid ?? -1)).toBe(false);
+    expect(h.sessionDirs()).not.toContain(live.sessionId);
+    expect((await h.waitFor('a', 'ended')).endReason).toBe('stopped');
+  });
+
+  it('stopAll ends every session and leaves an empty temp root', async () => {
+    for (const id of ['a', 'b', 'c']) await h.service.start(id, { viewer: 't' });
+    await Promise.all(['a', 'b', 'c'].map((id) => h.waitFor(id, 'live')));
+    await h.service.stopAll();
+    expect(h.spawned.filter(isAlive)).toEqual([]);
+    expect(h.sessionDirs()).toEqual([]);
+    const ends = h.events.filter((e) => e.state === 'ended');
+    expect(ends.map((e) => e.endReason)).toEqual(['shutdown', 'shutdown', 'shutdown']);
+  });
+
+  it('reports no deadline while starting, and counts the limit from the first picture', async () => {
+    const first = await h.service.start('a', { viewer: 't', durationSec: 30 });
+    expect(first).toMatchObject({ state: 'starting', deadline: null, timeLimitSec: 30 });
+    const live = await h.waitFor('a', 'live');
+    expect((live.deadline ?? 0) - Date.now()).toBeGreaterThan(29_000);
+  });
+
+  it('durationSec 0 means no time limit', async () => {
+    await h.service.start('a', { viewer: 't', durationSec: 0 });
+    const live = await h.waitFor('a', 'live');
+    expect(live).toMatchObject({ deadline: null, timeLimitSec: null });
+    const extended = await h.service.extend('a', 60);
+    expect(extended.timeLimitSec).toBeNull();
+  });
+
+  it('a joining viewer gets at least the time it asked for, and never shortens it', async () => {
+    await h.service.start('a', { viewer: 'v1', durationSec: 10 });
+    await h.waitFor('a', 'live');
+    const longer = await h.service.start('a', { viewer: 'v2', durationSec: 120 });
+    expect(longer.viewers).toBe(2);
+    expect(longer.timeLimitSec).toBeGreaterThanOrEqual(120);
+    const shorter = await h.service.start('a', { viewer: 'v3', durationSec: 5 });
+    expect(shorter.deadline).toBe(longer.deadline);
+    // The same viewer starting twice holds one reference.
+    expect((await h.service.start('a', { viewer: 'v3' })).viewers).toBe(3);
+  });
+
+  it('releaseViewer drops a closed window from every session it held', async () => {
+    await h.service.start('a', { viewer: 'w' });
+    await h.service.start('b', { viewer: 'w' });
+    await h.service.start('b', { viewer: 'other' });
+    await Promise.all([h.waitFor('a', 'live'), h.waitFor('b', 'live')]);
+    await h.service.releaseViewer('w');
+    expect(h.service.list().map((s) => [s.cameraId, s.viewers])).toEqual([['b', 1]]);
+  });
+
+  it('endSession stops a camera for every viewer (tray Stop)', async () => {
+    await h.service.start('a', { viewer: 'x' });
+    await h.service.start('a', { viewer: 'y' });
+    await h.waitFor('a', 'live');
+    await h.service.endSession('a');
+    expect(h.service.list()).toEqual([]);
+  });
+
+  it.each([
+    [-1, /0 \(no limit\) to 86400 seconds/],
+    [Number.NaN, /0 \(no limit\) to 86400 seconds/],
+    [86_401, /0 \(no limit\) to 86400 seconds/],
+  ])(
+    'refuses durationSec %s with the allowed range, starting nothing',
+    async (durationSec, message) => {
+      await expect(h.service.start('a', { viewer: 't', durationSec })).rejects.toThrow(message);
+      expect(h.spawned).toEqual([]);
+    },
+  );
+
+  it('refuses a bad extend with the allowed range', async () => {
+    await h.service.start('a', { viewer: 't' });
+    await expect(h.service.extend('a', 0)).rejects.toThrow(/Extend by 1 to 86400 seconds/);
+  });
+});
