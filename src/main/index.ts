@@ -1,28 +1,88 @@
 import { app, BrowserWindow, ipcMain } from 'electron';
 import ffmpegStatic from 'ffmpeg-static';
 import { join } from 'node:path';
+import type { EventChannel, EventMap } from '../shared/ipc-contract';
+import type { CamerasNotice } from '../shared/cameras';
+import { registerCameraHandlers } from './ipc/camera-handlers';
 import { createIpcRouter } from './ipc/handle';
 import { registerStreamHandlers } from './ipc/stream-handlers';
 import { registerStreamScheme, serveStreams } from './protocol';
-import { createSourceResolver } from './services/cameras/demo-camera';
-import { probeFfmpeg } from './services/streaming/ffmpeg-binary';
+import { createSafeStorageSecretStore } from './safe-storage';
+import { CameraFile } from './services/cameras/camera-file';
+import { CameraRegistry } from './services/cameras/camera-registry';
+import { grabFrame } from './services/cameras/frame-grab';
+import { inspectOnvif } from './services/cameras/onvif-client';
+import { SnapshotService } from './services/cameras/snapshot-service';
+import { CameraStatusMonitor } from './services/cameras/status-monitor';
+import { probeFfmpeg, type FfmpegBinary } from './services/streaming/ffmpeg-binary';
 import { createHlsHandler } from './services/streaming/hls-handler';
+import { probeRtsp } from './services/streaming/rtsp-probe';
 import { StreamService } from './services/streaming/stream-service';
 import { createSecureWindow, hardenSession, isAppUrl, loadPage } from './windows';
 
 const log = (line: string): void => console.log(`[vigil] ${line}`);
 
+/** Sends an event of the contract to every window, as plain data. */
+function broadcast<C extends EventChannel>(channel: C, payload: EventMap[C]): void {
+  for (const win of BrowserWindow.getAllWindows()) win.webContents.send(channel, payload);
+}
+
 registerStreamScheme();
 
 let dashboard: BrowserWindow | null = null;
+let ffmpeg: Promise<FfmpegBinary> | null = null;
+/** Finds ffmpeg once; a failure is not kept, so installing ffmpeg fixes it without a restart. */
+const locateFfmpeg = (): Promise<FfmpegBinary> => {
+  ffmpeg ??= probeFfmpeg({ staticPath: ffmpegStatic }).catch((error: unknown) => {
+    ffmpeg = null;
+    throw error;
+  });
+  return ffmpeg;
+};
+
+const notices: CamerasNotice[] = [];
+
+const registry = new CameraRegistry({
+  file: new CameraFile(join(app.getPath('userData'), 'cameras.json')),
+  // safeStorage is usable only once the app is ready; the registry asks lazily.
+  secrets: {
+    get plainText() {
+      return secrets().plainText;
+    },
+    encrypt: (plain) => secrets().encrypt(plain),
+    decrypt: (cipher) => secrets().decrypt(cipher),
+  },
+  emit: (cameras) => {
+    broadcast('cameras:changed', cameras);
+    // A removed camera stops streaming; new ones get a status at once.
+    for (const session of streams.list()) {
+      if (!cameras.some((c) => c.id === session.cameraId))
+        void streams.endSession(session.cameraId);
+    }
+    void monitor.checkAll();
+  },
+});
+let secretStore: ReturnType<typeof createSafeStorageSecretStore> | null = null;
+const secrets = () => (secretStore ??= createSafeStorageSecretStore());
 
 const streams = new StreamService({
   tempRoot: join(app.getPath('temp'), 'vigil-streams'),
-  sources: createSourceResolver(),
-  ffmpeg: () => probeFfmpeg({ staticPath: ffmpegStatic }),
-  emit: (info) => {
-    for (const win of BrowserWindow.getAllWindows()) win.webContents.send('stream:state', info);
-  },
+  sources: registry,
+  ffmpeg: locateFfmpeg,
+  emit: (info) => broadcast('stream:state', info),
+  log,
+});
+
+const monitor = new CameraStatusMonitor({
+  targets: () => registry.statusTargets(),
+  probe: (url) => probeRtsp(url),
+  emit: (status) => broadcast('camera:status', status),
+});
+
+const snapshots = new SnapshotService({
+  plan: (id) => Promise.resolve(registry.snapshotPlan(id)),
+  ffmpegPath: async () => (await locateFfmpeg()).path,
+  emit: (snapshot) => broadcast('camera:snapshot', snapshot),
   log,
 });
 
@@ -33,8 +93,9 @@ async function openDashboard(): Promise<void> {
   }
   dashboard = createSecureWindow({ title: 'Vigil', width: 1100, height: 760 });
   const win = dashboard;
+  const viewer = `window:${String(win.webContents.id)}`;
   win.on('closed', () => {
-    void streams.releaseViewer(`window:${String(win.webContents.id)}`);
+    void streams.releaseViewer(viewer);
     dashboard = null;
   });
   await loadPage(win, 'index.html');
@@ -43,6 +104,15 @@ async function openDashboard(): Promise<void> {
 async function main(): Promise<void> {
   await app.whenReady();
   hardenSession();
+  for (const message of await registry.load()) notices.push({ level: 'warning', message });
+  if (secrets().plainText) {
+    notices.push({
+      level: 'warning',
+      message:
+        'This system has no keyring, so camera passwords are stored with weak protection. ' +
+        'Install and unlock a keyring (GNOME Keyring or KWallet) to protect them.',
+    });
+  }
   await streams.init();
   serveStreams(createHlsHandler({ liveDirectory: (id) => streams.liveDirectory(id) }));
   const router = createIpcRouter({
@@ -52,7 +122,18 @@ async function main(): Promise<void> {
       isAppUrl(event.senderFrame?.url ?? ''),
     log,
   });
-  registerStreamHandlers(router, streams);
+  registerStreamHandlers(router, streams, (id) => registry.durationSec(id));
+  registerCameraHandlers(router, {
+    registry,
+    monitor,
+    snapshots,
+    notices: () => notices,
+    tester: {
+      inspect: inspectOnvif,
+      grab: async (source) => grabFrame((await locateFfmpeg()).path, source),
+    },
+  });
+  monitor.start();
   await openDashboard();
   app.on('activate', () => void openDashboard());
 }
@@ -63,6 +144,7 @@ app.on('before-quit', (event) => {
   // Stop every ffmpeg and delete every session directory before the process ends.
   event.preventDefault();
   quitting = true;
+  monitor.stop();
   void streams.stopAll('shutdown').finally(() => app.quit());
 });
 

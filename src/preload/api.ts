@@ -47,6 +47,22 @@ export function createVigilApi(transport: VigilTransport) {
       list: invoker(transport, 'streams:list'),
       onState: subscriber(transport, 'stream:state'),
     },
+    cameras: {
+      list: invoker(transport, 'cameras:list'),
+      add: invoker(transport, 'cameras:add'),
+      update: invoker(transport, 'cameras:update'),
+      remove: invoker(transport, 'cameras:remove'),
+      test: invoker(transport, 'cameras:test'),
+      discover: invoker(transport, 'cameras:discover'),
+      interfaces: invoker(transport, 'cameras:interfaces'),
+      snapshot: invoker(transport, 'cameras:snapshot'),
+      status: invoker(transport, 'cameras:status'),
+      checkStatus: invoker(transport, 'cameras:checkStatus'),
+      notices: invoker(transport, 'cameras:notices'),
+      onChanged: subscriber(transport, 'cameras:changed'),
+      onStatus: subscriber(transport, 'camera:status'),
+      onSnapshot: subscriber(transport, 'camera:snapshot'),
+    },
   } as const;
 }
 

@@ -1,3 +1,13 @@
+import type {
+  Camera,
+  CameraInput,
+  CameraSnapshot,
+  CamerasNotice,
+  CameraStatus,
+  CameraTestInput,
+  CameraTestResult,
+  DiscoveryResult,
+} from './cameras';
 import type { StartStreamOptions, StreamInfo } from './streams';
 
 /** Every request a renderer can make of main: channel → handler signature. */
@@ -6,11 +16,30 @@ export interface InvokeMap {
   'streams:stop': (cameraId: string) => void;
   'streams:extend': (cameraId: string, seconds: number) => StreamInfo;
   'streams:list': () => StreamInfo[];
+  'cameras:list': () => Camera[];
+  'cameras:add': (input: CameraInput) => Camera;
+  'cameras:update': (cameraId: string, input: CameraInput) => Camera;
+  'cameras:remove': (cameraId: string) => void;
+  'cameras:test': (input: CameraTestInput) => CameraTestResult;
+  'cameras:discover': (options?: { networkInterface?: string }) => DiscoveryResult;
+  'cameras:interfaces': () => string[];
+  /** A fresh still picture, or with `cachedOnly` the last one taken (null if none). */
+  'cameras:snapshot': (
+    cameraId: string,
+    options?: { cachedOnly?: boolean },
+  ) => CameraSnapshot | null;
+  'cameras:status': () => CameraStatus[];
+  'cameras:checkStatus': (cameraId: string) => CameraStatus | null;
+  /** Things the user should know about their camera list (a restored backup, plain-text secrets). */
+  'cameras:notices': () => CamerasNotice[];
 }
 
 /** Every event main sends to renderers: channel → payload. */
 export interface EventMap {
   'stream:state': StreamInfo;
+  'cameras:changed': Camera[];
+  'camera:status': CameraStatus;
+  'camera:snapshot': CameraSnapshot;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -24,9 +53,25 @@ export const INVOKE_CHANNELS = [
   'streams:stop',
   'streams:extend',
   'streams:list',
+  'cameras:list',
+  'cameras:add',
+  'cameras:update',
+  'cameras:remove',
+  'cameras:test',
+  'cameras:discover',
+  'cameras:interfaces',
+  'cameras:snapshot',
+  'cameras:status',
+  'cameras:checkStatus',
+  'cameras:notices',
 ] as const satisfies readonly InvokeChannel[];
 
-export const EVENT_CHANNELS = ['stream:state'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = [
+  'stream:state',
+  'cameras:changed',
+  'camera:status',
+  'camera:snapshot',
+] as const satisfies readonly EventChannel[];
 
 /** A failure as it crosses IPC: a stable code and a message meant for the user. */
 export interface IpcError {

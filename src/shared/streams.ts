@@ -1,5 +1,6 @@
 /** Lifecycle of one stream session; `ended` and `failed` are final. */
-export type StreamState = 'starting' | 'live' | 'stopping' | 'ended' | 'failed';
+/** `waking` = a battery camera is being knocked on until it answers; then `starting`. */
+export type StreamState = 'waking' | 'starting' | 'live' | 'stopping' | 'ended' | 'failed';
 
 /** Why a session failed; each has a user-facing message with what to do. */
 export type StreamFailureReason =

@@ -1,9 +1,43 @@
 import { z } from 'zod';
 import type { InvokeArgs, InvokeChannel } from '../../shared/ipc-contract';
+import { MAX_CAMERA_NAME } from '../../shared/cameras';
 import { MAX_STREAM_DURATION_SEC } from '../../shared/streams';
 
 const cameraId = z.string().min(1, 'A camera id is required.').max(200);
 const seconds = z.number().int().min(1).max(MAX_STREAM_DURATION_SEC);
+
+const inputSource = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('onvif'),
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535),
+    profile: z.enum(['main', 'sub']),
+  }),
+  z.strictObject({ kind: z.literal('rtsp'), url: z.string().min(1).max(2048) }),
+  z.strictObject({ kind: z.literal('demo') }),
+]);
+const credentials = {
+  username: z.string().max(256).optional(),
+  password: z.string().max(1024).optional(),
+};
+const cameraInput = z.strictObject({
+  name: z.string().max(MAX_CAMERA_NAME * 2),
+  source: inputSource,
+  options: z
+    .strictObject({
+      transport: z.enum(['tcp', 'udp']),
+      durationSec: z.number().int().min(0).max(MAX_STREAM_DURATION_SEC),
+      battery: z.boolean(),
+      audio: z.boolean(),
+    })
+    .partial()
+    .optional(),
+  ...credentials,
+});
+const testInput = z.union([
+  z.strictObject({ cameraId }),
+  z.strictObject({ source: inputSource, ...credentials }),
+]);
 
 /** Argument schemas for every invoke channel, checked against the contract's types. */
 export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } = {
@@ -19,4 +53,21 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
   'streams:stop': z.tuple([cameraId]),
   'streams:extend': z.tuple([cameraId, seconds]),
   'streams:list': z.tuple([]),
+  'cameras:list': z.tuple([]),
+  'cameras:add': z.tuple([cameraInput]),
+  'cameras:update': z.tuple([cameraId, cameraInput]),
+  'cameras:remove': z.tuple([cameraId]),
+  'cameras:test': z.tuple([testInput]),
+  'cameras:discover': z.union([
+    z.tuple([]),
+    z.tuple([z.strictObject({ networkInterface: z.string().max(64).optional() })]),
+  ]),
+  'cameras:interfaces': z.tuple([]),
+  'cameras:snapshot': z.union([
+    z.tuple([cameraId]),
+    z.tuple([cameraId, z.strictObject({ cachedOnly: z.boolean().optional() })]),
+  ]),
+  'cameras:status': z.tuple([]),
+  'cameras:checkStatus': z.tuple([cameraId]),
+  'cameras:notices': z.tuple([]),
 };

@@ -5,9 +5,14 @@ import type { createIpcRouter } from './handle';
 export function registerStreamHandlers(
   router: ReturnType<typeof createIpcRouter>,
   streams: StreamService,
+  /** The camera's own live duration, used when the caller names none. */
+  defaultDurationSec: (cameraId: string) => number,
 ): void {
   router.handle('streams:start', ({ viewer }, cameraId, options) =>
-    streams.start(cameraId, { ...options, viewer }),
+    streams.start(cameraId, {
+      durationSec: options?.durationSec ?? defaultDurationSec(cameraId),
+      viewer,
+    }),
   );
   router.handle('streams:stop', ({ viewer }, cameraId) => streams.stop(cameraId, viewer));
   router.handle('streams:extend', (_context, cameraId, seconds) =>

@@ -8,6 +8,8 @@ const DEMO_CAMERA_ID = 'demo';
 function statusText(info: StreamInfo | null): string {
   if (!info) return 'Ready';
   switch (info.state) {
+    case 'waking':
+      return 'Waking camera…';
     case 'starting':
       return 'Connecting…';
     case 'live':
@@ -42,7 +44,7 @@ export function App() {
     setError(null);
     action().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   };
-  const active = info?.state === 'starting' || info?.state === 'live';
+  const active = info?.state === 'waking' || info?.state === 'starting' || info?.state === 'live';
 
   return (
     <main className="app">

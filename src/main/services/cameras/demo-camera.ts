@@ -1,8 +1,9 @@
+import { DEMO_CAMERA_ID } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
 import type { SourceResolver, StreamSource } from '../streaming/source';
 
 /** Id of the built-in demo camera (an ffmpeg test pattern with a clock and a tone). */
-export const DEMO_CAMERA_ID = 'demo';
+export { DEMO_CAMERA_ID };
 
 /**
  * Resolves camera ids to sources. Knows the demo camera; `extra` lets the cameras

@@ -15,6 +15,8 @@ export interface RtspSource {
   audio?: boolean;
   /** How long to wait for the first segment (battery cameras need longer). */
   startTimeoutMs?: number;
+  /** A battery camera: knock (RTSP OPTIONS) until it answers before starting ffmpeg. */
+  wake?: boolean;
 }
 
 /** The built-in test pattern with a running clock and a tone. */

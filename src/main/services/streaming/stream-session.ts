@@ -8,6 +8,7 @@ import { buildFfmpegArgs } from './ffmpeg-args';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import { classifyExit, streamFailure } from './failure';
 import { createRedactor } from './redact';
+import { probeRtsp } from './rtsp-probe';
 import type { StreamSource, VideoCodec } from './source';
 
 export type FfmpegProcess = ChildProcessByStdio<Writable, Readable, Readable>;
@@ -38,7 +39,7 @@ export const DEFAULT_TIMINGS: SessionTimings = {
   stopStepMs: 400,
 };
 
-export type SessionPhase = 'starting' | 'live' | 'stopping' | 'ended' | 'failed';
+export type SessionPhase = 'waking' | 'starting' | 'live' | 'stopping' | 'ended' | 'failed';
 
 export interface SessionOptions {
   id: string;
@@ -113,7 +114,6 @@ export class StreamSession {
   /** Creates the session directory and spawns ffmpeg; resolves once it runs. */
   async start(): Promise<void> {
     await mkdir(this.dir, { recursive: false, mode: 0o700 });
-    this.launch();
     const timeout =
       (this.opts.source.kind === 'rtsp' ? this.opts.source.startTimeoutMs : undefined) ??
       this.opts.timings.startTimeoutMs;
@@ -124,6 +124,30 @@ export class StreamSession {
     this.watcher.on('error', () => {
       // The directory went away under us (stop or failure); the exit path reports it.
     });
+    const { source } = this.opts;
+    if (source.kind === 'rtsp' && source.wake) {
+      this.phase = 'waking';
+      this.opts.onChange(this);
+      void this.wakeThenLaunch(source.url);
+    } else {
+      this.launch();
+    }
+  }
+
+  /** Battery cameras start their RTSP server on demand: knock until it answers. */
+  private async wakeThenLaunch(url: string): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      const answer = await probeRtsp(url, 2_000);
+      if (this.stopping) return;
+      if (answer.ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (this.stopping) return;
+    }
+    this.opts.log(`session ${this.id}: camera awake after ${String(Date.now() - started)} ms`);
+    this.phase = 'starting';
+    this.opts.onChange(this);
+    this.launch();
   }
 
   private launch(): void {

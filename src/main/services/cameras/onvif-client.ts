@@ -1,0 +1,294 @@
+import { Agent, type AgentOptions } from 'node:http';
+import type { Socket } from 'node:net';
+import { Cam } from 'onvif';
+import { UserFacingError } from '../../../shared/errors';
+import type { OnvifDeviceInfo, OnvifProfileInfo } from '../../../shared/cameras';
+
+export interface OnvifTarget {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  /** Absolute limit for the whole exchange (the library's own timeout is idle-only). */
+  timeoutMs?: number;
+}
+
+/** A profile's URIs, as the camera reported them (no credentials). */
+export interface OnvifProfileUris {
+  streamUrl: string;
+  snapshotUrl: string | null;
+}
+
+export interface OnvifInspection {
+  device: OnvifDeviceInfo;
+  uris: Record<string, OnvifProfileUris>;
+  /** Camera clock minus ours, in ms. */
+  clockOffsetMs: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 8_000;
+/** Real ONVIF answers are a few kB; a body beyond this is not a camera talking. */
+const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+const CLOCK_WARNING_MS = 5 * 60 * 1000;
+
+/** An HTTP agent whose sockets can all be torn down, and which cuts oversized answers. */
+class GuardedAgent extends Agent {
+  private readonly sockets_ = new Set<Socket>();
+  tooLarge = false;
+
+  constructor(options: AgentOptions) {
+    super(options);
+  }
+
+  override createConnection(
+    ...args: Parameters<Agent['createConnection']>
+  ): ReturnType<Agent['createConnection']> {
+    const socket = super.createConnection(...args) as Socket;
+    this.sockets_.add(socket);
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_RESPONSE_BYTES) {
+        this.tooLarge = true;
+        socket.destroy(new Error('ONVIF response too large'));
+      }
+    });
+    socket.on('close', () => this.sockets_.delete(socket));
+    return socket;
+  }
+
+  override destroy(): void {
+    for (const socket of this.sockets_) socket.destroy();
+    super.destroy();
+  }
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error)
+    return `${error.message} ${(error as NodeJS.ErrnoException).code ?? ''}`;
+  if (Array.isArray(error)) return error.map(errorText).join(' ');
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+/** Maps whatever the onvif library or the network threw to what the user should do. */
+export function mapOnvifError(
+  error: unknown,
+  target: OnvifTarget,
+  clockOffsetMs: number | null,
+): UserFacingError {
+  if (error instanceof UserFacingError) return error;
+  const text = errorText(error);
+  const where = `${target.host}:${String(target.port)}`;
+  if (
+    /NotAuthorized|not authorized|Digest authentication failed|\b401\b|Unauthorized|Sender not Authorized/i.test(
+      text,
+    )
+  ) {
+    if (clockOffsetMs !== null && Math.abs(clockOffsetMs) > CLOCK_WARNING_MS) {
+      const minutes = Math.round(Math.abs(clockOffsetMs) / 60_000);
+      return new UserFacingError(
+        'onvif-clock',
+        `The camera refused the login, and its clock is ${String(minutes)} minutes off. ` +
+          'Set the camera’s date and time (or turn on NTP in its settings), then try again.',
+      );
+    }
+    return new UserFacingError(
+      'onvif-unauthorized',
+      'Wrong username or password. Check the credentials (they are the camera’s own, often printed on it).',
+    );
+  }
+  if (/ECONNREFUSED/.test(text)) {
+    return new UserFacingError(
+      'onvif-unreachable',
+      `Nothing answers at ${where}. Check the address and the ONVIF port (often 80, 8000 or 8080), and that ONVIF is enabled on the camera.`,
+    );
+  }
+  if (/EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EADDRNOTAVAIL/.test(text)) {
+    return new UserFacingError(
+      'onvif-unreachable',
+      `Vigil cannot reach ${target.host}. Check that the camera is on and on the same network as this computer.`,
+    );
+  }
+  if (/ETIMEDOUT|ESOCKETTIMEDOUT|timed out|timeout/i.test(text)) {
+    return new UserFacingError(
+      'onvif-timeout',
+      `The camera at ${where} did not answer in time. Check that it is on, and try again.`,
+    );
+  }
+  return new UserFacingError(
+    'onvif-not-onvif',
+    `The device at ${where} did not answer like an ONVIF camera. Check the port, or add the camera by its RTSP URL instead.`,
+  );
+}
+
+function call<T>(fn: (callback: (error: unknown, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    fn((error, value) =>
+      error ? reject(error instanceof Error ? error : new Error(errorText(error))) : resolve(value),
+    );
+  });
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+function num(value: unknown): number | null {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : null;
+}
+
+/** Reads the library's loosely typed profiles; main = highest resolution, sub = lowest. */
+export function readProfiles(raw: unknown): OnvifProfileInfo[] {
+  const list = Array.isArray(raw) ? raw : [];
+  const profiles = list.flatMap((item): OnvifProfileInfo[] => {
+    const profile = asRecord(item);
+    const token = text(asRecord(profile.$).token);
+    if (!token) return [];
+    const encoder = asRecord(profile.videoEncoderConfiguration);
+    const resolution = asRecord(encoder.resolution);
+    return [
+      {
+        token,
+        name: text(profile.name) || token,
+        role: 'sub',
+        width: num(resolution.width),
+        height: num(resolution.height),
+        encoding: text(encoder.encoding) || null,
+      },
+    ];
+  });
+  const pixels = (p: OnvifProfileInfo) => (p.width ?? 0) * (p.height ?? 0);
+  const sorted = [...profiles].sort((a, b) => pixels(b) - pixels(a));
+  const first = sorted[0];
+  if (first) first.role = 'main';
+  return sorted;
+}
+
+/** The codec a profile's encoding name stands for. */
+export function codecOf(encoding: string | null): 'h264' | 'h265' | 'mjpeg' | 'other' {
+  const e = (encoding ?? '').toUpperCase();
+  if (e.includes('264')) return 'h264';
+  if (e.includes('265') || e.includes('HEVC')) return 'h265';
+  if (e.includes('JPEG')) return 'mjpeg';
+  return encoding ? 'other' : 'h264';
+}
+
+/** Some cameras answer with 0.0.0.0 or their own LAN name; use the host the user gave. */
+function fixHost(uri: string, host: string): string {
+  try {
+    const url = new URL(uri);
+    if (url.hostname === '0.0.0.0' || url.hostname === '') url.hostname = host;
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return uri;
+  }
+}
+
+/**
+ * Connects to an ONVIF device and reads who it is, its profiles, and each profile's
+ * stream and snapshot URIs, all under one absolute deadline.
+ */
+export async function inspectOnvif(target: OnvifTarget): Promise<OnvifInspection> {
+  const agent = new GuardedAgent({ keepAlive: false });
+  const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const cam = new Cam({
+    hostname: target.host,
+    port: target.port,
+    ...(target.username ? { username: target.username } : {}),
+    ...(target.password ? { password: target.password } : {}),
+    timeout: timeoutMs,
+    autoconnect: false,
+    preserveAddress: true,
+    agent,
+  });
+  // The library may emit 'error'/'warning'; unlistened, 'error' would crash main.
+  cam.on('error', () => undefined);
+  cam.on('warning', () => undefined);
+  const clockOffset = (): number | null =>
+    cam.timeShift === undefined ? null : cam.timeShift + process.uptime() * 1000 - Date.now();
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      agent.destroy();
+      reject(
+        new UserFacingError(
+          'onvif-timeout',
+          `The camera at ${target.host}:${String(target.port)} did not answer within ${String(Math.round(timeoutMs / 1000))} s. Check that it is on and that this is its ONVIF port.`,
+        ),
+      );
+    }, timeoutMs);
+  });
+
+  const work = async (): Promise<OnvifInspection> => {
+    await call<unknown>((cb) => cam.connect((error) => cb(error, undefined)));
+    const profiles = readProfiles(cam.profiles);
+    if (profiles.length === 0) {
+      // A quirk seen in the field: a wrong password "connects" with zero profiles.
+      throw new UserFacingError(
+        target.password ? 'onvif-unauthorized' : 'onvif-no-profiles',
+        target.password
+          ? 'Wrong username or password (the camera showed no video profiles). Check the credentials.'
+          : 'The camera shows no video profiles without a login. Enter its username and password.',
+      );
+    }
+    const info = asRecord(
+      await call<unknown>((cb) =>
+        cam.getDeviceInformation((error, value) => cb(error, value)),
+      ).catch(() => ({})),
+    );
+    const uris: Record<string, OnvifProfileUris> = {};
+    for (const profile of profiles) {
+      const stream = asRecord(
+        await call<unknown>((cb) =>
+          cam.getStreamUri({ protocol: 'RTSP', profileToken: profile.token }, (error, value) =>
+            cb(error, value),
+          ),
+        ),
+      );
+      const snapshot = await call<unknown>((cb) =>
+        cam.getSnapshotUri({ profileToken: profile.token }, (error, value) => cb(error, value)),
+      ).catch(() => null);
+      const streamUrl = text(stream.uri);
+      if (!streamUrl) continue;
+      const snapshotUrl = text(asRecord(snapshot).uri);
+      uris[profile.token] = {
+        streamUrl: fixHost(streamUrl, target.host),
+        snapshotUrl: snapshotUrl ? fixHost(snapshotUrl, target.host) : null,
+      };
+    }
+    return {
+      device: {
+        manufacturer: text(info.manufacturer),
+        model: text(info.model),
+        firmware: text(info.firmwareVersion),
+        serial: text(info.serialNumber),
+        profiles: profiles.filter((p) => uris[p.token]),
+      },
+      uris,
+      clockOffsetMs: clockOffset() ?? 0,
+    };
+  };
+
+  try {
+    return await Promise.race([work(), deadline]);
+  } catch (error) {
+    if (agent.tooLarge) {
+      throw new UserFacingError(
+        'onvif-not-onvif',
+        `The device at ${target.host}:${String(target.port)} sent an answer far too large for an ONVIF camera. Check the address and port.`,
+      );
+    }
+    throw mapOnvifError(error, target, clockOffset());
+  } finally {
+    clearTimeout(timer);
+    agent.destroy();
+  }
+}

@@ -1,0 +1,95 @@
+import type { CameraSnapshot } from '../../../shared/cameras';
+import { UserFacingError } from '../../../shared/errors';
+import type { StreamSource } from '../streaming/source';
+import { grabFrame } from './frame-grab';
+import { httpGet } from './http-digest';
+
+/** Where a camera's still picture comes from: its ONVIF snapshot URI, else one RTSP frame. */
+export interface SnapshotPlan {
+  http: { url: string; username?: string; password?: string } | null;
+  stream: StreamSource;
+}
+
+export interface SnapshotServiceOptions {
+  plan: (cameraId: string) => Promise<SnapshotPlan>;
+  ffmpegPath: () => Promise<string>;
+  emit?: (snapshot: CameraSnapshot) => void;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+function isJpeg(body: Buffer): boolean {
+  return body.length > 3 && body[0] === 0xff && body[1] === 0xd8;
+}
+
+function isPng(body: Buffer): boolean {
+  return body.length > 8 && body.readUInt32BE(0) === 0x89504e47;
+}
+
+/** Fetches and caches one still picture per camera; one fetch per camera at a time. */
+export class SnapshotService {
+  private readonly cache = new Map<string, CameraSnapshot>();
+  private readonly inFlight = new Map<string, Promise<CameraSnapshot>>();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: SnapshotServiceOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The last picture taken, if any (a live window's poster). */
+  cached(cameraId: string): CameraSnapshot | undefined {
+    return this.cache.get(cameraId);
+  }
+
+  forget(cameraId: string): void {
+    this.cache.delete(cameraId);
+  }
+
+  /** Takes a new picture; a request while one is being taken for the camera shares it. */
+  take(cameraId: string): Promise<CameraSnapshot> {
+    const running = this.inFlight.get(cameraId);
+    if (running) return running;
+    const task = this.fetch(cameraId).finally(() => this.inFlight.delete(cameraId));
+    this.inFlight.set(cameraId, task);
+    return task;
+  }
+
+  private async fetch(cameraId: string): Promise<CameraSnapshot> {
+    const plan = await this.opts.plan(cameraId);
+    let image: { body: Buffer; type: string } | null = null;
+    if (plan.http) {
+      try {
+        const { status, body } = await httpGet(plan.http.url, {
+          ...(plan.http.username !== undefined ? { username: plan.http.username } : {}),
+          ...(plan.http.password !== undefined ? { password: plan.http.password } : {}),
+          timeoutMs: 5_000,
+        });
+        if (status === 200 && (isJpeg(body) || isPng(body))) {
+          image = { body, type: isPng(body) ? 'image/png' : 'image/jpeg' };
+        } else {
+          this.opts.log?.(
+            `snapshot ${cameraId}: HTTP snapshot gave status ${String(status)}; using a stream frame`,
+          );
+        }
+      } catch (error) {
+        this.opts.log?.(
+          `snapshot ${cameraId}: HTTP snapshot failed (${error instanceof Error ? error.message : 'error'}); using a stream frame`,
+        );
+      }
+    }
+    if (!image) {
+      const body = await grabFrame(await this.opts.ffmpegPath(), plan.stream);
+      image = { body, type: 'image/jpeg' };
+    }
+    if (image.body.length === 0)
+      throw new UserFacingError('snapshot-empty', 'The camera sent an empty picture.');
+    const snapshot: CameraSnapshot = {
+      cameraId,
+      dataUrl: `data:${image.type};base64,${image.body.toString('base64')}`,
+      takenAt: this.now(),
+    };
+    this.cache.set(cameraId, snapshot);
+    this.opts.emit?.(snapshot);
+    return snapshot;
+  }
+}

@@ -1,0 +1,116 @@
+import type { CameraStatus } from '../../../shared/cameras';
+import type { ProbeResult } from '../streaming/rtsp-probe';
+
+/** What the monitor needs to know to check one camera. */
+export interface StatusTarget {
+  id: string;
+  battery: boolean;
+  /** RTSP URL to ask (no credentials); null for sources that are always there (demo). */
+  probeUrl: string | null;
+}
+
+export interface StatusMonitorOptions {
+  targets: () => StatusTarget[];
+  probe: (url: string) => Promise<ProbeResult>;
+  emit: (status: CameraStatus) => void;
+  intervalMs?: number;
+  now?: () => number;
+}
+
+const CONCURRENCY = 8;
+
+/**
+ * Checks every camera on an interval (and on demand) with a short RTSP OPTIONS, and
+ * reports online / offline / asleep (a battery camera that does not answer) / checking.
+ */
+export class CameraStatusMonitor {
+  private readonly statuses = new Map<string, CameraStatus>();
+  private readonly inFlight = new Map<string, Promise<CameraStatus>>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: StatusMonitorOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Checks at once, then every interval (30 s by default). */
+  start(): void {
+    if (this.timer) return;
+    void this.checkAll();
+    this.timer = setInterval(() => void this.checkAll(), this.opts.intervalMs ?? 30_000);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  get(id: string): CameraStatus | undefined {
+    return this.statuses.get(id);
+  }
+
+  all(): CameraStatus[] {
+    const ids = new Set(this.opts.targets().map((t) => t.id));
+    for (const id of this.statuses.keys()) if (!ids.has(id)) this.statuses.delete(id);
+    return [...this.statuses.values()];
+  }
+
+  /** Checks every camera, a few at a time. */
+  async checkAll(): Promise<CameraStatus[]> {
+    const targets = this.opts.targets();
+    const results: CameraStatus[] = [];
+    for (let i = 0; i < targets.length; i += CONCURRENCY) {
+      const batch = targets.slice(i, i + CONCURRENCY);
+      results.push(...(await Promise.all(batch.map((t) => this.check(t)))));
+    }
+    return results;
+  }
+
+  /** Checks one camera now; a check already running for it is shared. */
+  checkNow(id: string): Promise<CameraStatus | undefined> {
+    const target = this.opts.targets().find((t) => t.id === id);
+    return target ? this.check(target) : Promise.resolve(undefined);
+  }
+
+  private check(target: StatusTarget): Promise<CameraStatus> {
+    const running = this.inFlight.get(target.id);
+    if (running) return running;
+    const task = this.run(target).finally(() => this.inFlight.delete(target.id));
+    this.inFlight.set(target.id, task);
+    return task;
+  }
+
+  private async run(target: StatusTarget): Promise<CameraStatus> {
+    const previous = this.statuses.get(target.id);
+    if (!previous)
+      this.update({
+        cameraId: target.id,
+        state: 'checking',
+        lastSeen: null,
+        checkedAt: null,
+        detail: null,
+      });
+    const result: ProbeResult = target.probeUrl
+      ? await this.opts.probe(target.probeUrl)
+      : { ok: true };
+    const at = this.now();
+    const before = this.statuses.get(target.id);
+    const next: CameraStatus = result.ok
+      ? { cameraId: target.id, state: 'online', lastSeen: at, checkedAt: at, detail: null }
+      : {
+          cameraId: target.id,
+          state: target.battery ? 'asleep' : 'offline',
+          lastSeen: before?.lastSeen ?? null,
+          checkedAt: at,
+          detail: target.battery ? 'Asleep: the camera wakes when you start it.' : result.detail,
+        };
+    this.update(next, before);
+    return next;
+  }
+
+  private update(next: CameraStatus, before?: CameraStatus): void {
+    this.statuses.set(next.cameraId, next);
+    // Only changes are news; a steady camera does not wake every window every 30 s.
+    if (before?.state !== next.state || before.detail !== next.detail) this.opts.emit(next);
+  }
+}

@@ -1,0 +1,65 @@
+import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+
+export type ProbeResult = { ok: true } | { ok: false; detail: string };
+
+/**
+ * Asks an RTSP server for OPTIONS without credentials. Any RTSP answer (200, 401, …)
+ * proves the camera is up; silence, refusal or a non-RTSP answer does not.
+ */
+export function probeRtsp(rawUrl: string, timeoutMs = 2_500): Promise<ProbeResult> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return Promise.resolve({ ok: false, detail: 'The camera address is not a valid URL.' });
+  }
+  const secure = url.protocol === 'rtsps:';
+  const port = Number(url.port) || (secure ? 322 : 554);
+  url.username = '';
+  url.password = '';
+  return new Promise((resolve) => {
+    const options = { host: url.hostname, port, timeout: timeoutMs };
+    const socket = secure
+      ? tlsConnect({ ...options, rejectUnauthorized: false })
+      : connect(options);
+    let answer = '';
+    const finish = (result: ProbeResult): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(
+      () => finish({ ok: false, detail: 'No answer from the camera.' }),
+      timeoutMs,
+    );
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      socket.write(`OPTIONS ${url.toString()} RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: Vigil\r\n\r\n`);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+      if (answer.includes('\r\n')) {
+        finish(
+          answer.startsWith('RTSP/')
+            ? { ok: true }
+            : {
+                ok: false,
+                detail: 'Something answers at this address, but it is not an RTSP camera.',
+              },
+        );
+      }
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      finish({
+        ok: false,
+        detail:
+          error.code === 'ECONNREFUSED'
+            ? 'The camera refused the connection.'
+            : error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN'
+              ? 'The camera’s host name cannot be found.'
+              : 'The camera cannot be reached.',
+      });
+    });
+    socket.on('end', () => finish({ ok: false, detail: 'The camera closed the connection.' }));
+  });
+}

@@ -1,0 +1,134 @@
+/** Where a camera's picture comes from. Never holds a password. */
+export type CameraSource =
+  | {
+      kind: 'onvif';
+      host: string;
+      port: number;
+      /** Which of the device's profiles to play. */
+      profile: 'main' | 'sub';
+      /** Learned when the camera was added: the profile token, stream and snapshot URIs. */
+      profileToken: string;
+      streamUrl: string;
+      snapshotUrl: string | null;
+      videoCodec: 'h264' | 'h265' | 'mjpeg' | 'other';
+    }
+  | { kind: 'rtsp'; url: string }
+  | { kind: 'demo' };
+
+export interface CameraOptions {
+  transport: 'tcp' | 'udp';
+  /** Seconds a live stream lasts; 0 = no limit (for mains-powered cameras). */
+  durationSec: number;
+  /** Battery cameras sleep: wait for them to wake, and allow a longer start. */
+  battery: boolean;
+  audio: boolean;
+}
+
+export const DEFAULT_CAMERA_OPTIONS: CameraOptions = {
+  transport: 'tcp',
+  durationSec: 60,
+  battery: false,
+  audio: true,
+};
+
+/** A camera as renderers see it: credentials reduced to "is there a password". */
+export interface Camera {
+  id: string;
+  name: string;
+  source: CameraSource;
+  options: CameraOptions;
+  username: string | null;
+  hasPassword: boolean;
+  /** Display address without credentials, e.g. "rtsp://192.168.1.20:554/stream1". */
+  address: string;
+  /** The RTSP URL to copy, with the password masked ("rtsp://admin:****@…"); null for demo. */
+  rtspUrl: string | null;
+  /** True for the built-in demo entry shown while the list is empty. */
+  builtIn: boolean;
+}
+
+/** What the add/edit dialog sends. `password` is write-only: undefined keeps the stored one. */
+export interface CameraInput {
+  name: string;
+  source: CameraInputSource;
+  options?: Partial<CameraOptions>;
+  username?: string;
+  password?: string;
+}
+
+/** ONVIF sources are given by host and profile; main fills in the URIs by asking the camera. */
+export type CameraInputSource =
+  | { kind: 'onvif'; host: string; port: number; profile: 'main' | 'sub' }
+  | { kind: 'rtsp'; url: string }
+  | { kind: 'demo' };
+
+export type CameraStatusState = 'checking' | 'online' | 'offline' | 'asleep';
+
+export interface CameraStatus {
+  cameraId: string;
+  state: CameraStatusState;
+  /** Epoch ms of the last successful check, or null if never. */
+  lastSeen: number | null;
+  checkedAt: number | null;
+  /** Why it is offline, in words for the user. */
+  detail: string | null;
+}
+
+export interface CameraSnapshot {
+  cameraId: string;
+  /** `data:image/jpeg;base64,...` */
+  dataUrl: string;
+  takenAt: number;
+}
+
+export interface OnvifProfileInfo {
+  token: string;
+  name: string;
+  role: 'main' | 'sub';
+  width: number | null;
+  height: number | null;
+  encoding: string | null;
+}
+
+/** What an ONVIF device says about itself, for the add dialog. */
+export interface OnvifDeviceInfo {
+  manufacturer: string;
+  model: string;
+  firmware: string;
+  serial: string;
+  profiles: OnvifProfileInfo[];
+}
+
+/** Connection test input: an existing camera, or what the dialog has so far. */
+export type CameraTestInput = { cameraId: string } | Omit<CameraInput, 'name' | 'options'>;
+
+export interface CameraTestResult {
+  /** Short confirmation for the user, e.g. "Connected to Acme X100 (2 profiles)". */
+  message: string;
+  device: OnvifDeviceInfo | null;
+}
+
+/** A device found by WS-Discovery; its strings are untrusted and shown as text only. */
+export interface DiscoveredDevice {
+  /** Endpoint reference (urn:uuid:...), stable per device. */
+  id: string;
+  host: string;
+  port: number;
+  name: string | null;
+  hardware: string | null;
+  xaddr: string;
+}
+
+export interface DiscoveryResult {
+  devices: DiscoveredDevice[];
+  /** True when more devices answered than the cap. */
+  truncated: boolean;
+}
+
+export interface CamerasNotice {
+  level: 'info' | 'warning';
+  message: string;
+}
+
+export const DEMO_CAMERA_ID = 'demo';
+export const MAX_CAMERA_NAME = 80;
