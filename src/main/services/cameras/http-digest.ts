@@ -35,13 +35,13 @@ export function digestAuthorization(
   uri: string,
   username: string,
   password: string,
+  cnonce: string = randomBytes(8).toString('hex'),
 ): string {
   const p = parseChallenge(challenge);
   const algorithm = (p.algorithm ?? 'MD5').toUpperCase();
   const fn = algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
   const realm = p.realm ?? '';
   const nonce = p.nonce ?? '';
-  const cnonce = randomBytes(8).toString('hex');
   const nc = '00000001';
   const qop = (p.qop ?? '')
     .split(',')
