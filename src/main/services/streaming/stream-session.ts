@@ -126,8 +126,8 @@ export class StreamSession {
     });
     const { source } = this.opts;
     if (source.kind === 'rtsp' && source.wake) {
+      // Announced by the caller once start() resolves, like 'starting'.
       this.phase = 'waking';
-      this.opts.onChange(this);
       void this.wakeThenLaunch(source.url);
     } else {
       this.launch();
