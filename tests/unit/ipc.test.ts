@@ -72,6 +72,25 @@ describe('createIpcRouter', () => {
     ['streams:extend', ['demo', 0]],
     ['streams:stop', []],
     ['streams:list', ['extra']],
+    ['cameras:add', [{ name: 'x', source: { kind: 'ftp', url: 'ftp://x' } }]],
+    ['cameras:add', [{ name: 'x', source: { kind: 'rtsp', url: 'rtsp://h/x' }, rogue: 1 }]],
+    [
+      'cameras:add',
+      [{ name: 'x', source: { kind: 'onvif', host: 'h', port: 99999, profile: 'main' } }],
+    ],
+    [
+      'cameras:add',
+      [{ name: 'x', source: { kind: 'onvif', host: 'h', port: 80, profile: 'third' } }],
+    ],
+    [
+      'cameras:add',
+      [{ name: 'x', source: { kind: 'rtsp', url: 'rtsp://h/x' }, options: { durationSec: 1.5 } }],
+    ],
+    ['cameras:add', [{ name: 'x', source: { kind: 'rtsp', url: 'rtsp://h/' + 'x'.repeat(3000) } }]],
+    ['cameras:update', [{ name: 'x', source: { kind: 'demo' } }]],
+    ['cameras:test', [{ source: { kind: 'rtsp', url: 'rtsp://h/x' }, password: 5 }]],
+    ['cameras:snapshot', ['id', { cachedOnly: 'yes' }]],
+    ['cameras:discover', [{ networkInterface: 7 }]],
   ])('rejects %s with bad arguments %j before the handler runs', async (channel, args) => {
     const { ipcMain, router } = setup();
     let ran = false;
@@ -83,6 +102,24 @@ describe('createIpcRouter', () => {
     expect(reply.ok).toBe(false);
     if (!reply.ok) expect(reply.error.code).toBe('invalid-arguments');
     expect(ran).toBe(false);
+  });
+
+  it('accepts a well-formed camera input and passes it on unchanged', async () => {
+    const { ipcMain, router } = setup();
+    const got: unknown[] = [];
+    router.handle('cameras:add', (_ctx, input) => {
+      got.push(input);
+      return {} as never;
+    });
+    const input = {
+      name: 'Porch',
+      source: { kind: 'onvif', host: '192.168.1.20', port: 8000, profile: 'sub' },
+      options: { battery: true, durationSec: 0 },
+      username: 'admin',
+      password: 'pw',
+    };
+    expect((await ipcMain.call('cameras:add', 1, input)).ok).toBe(true);
+    expect(got).toEqual([input]);
   });
 
   it('turns a user-facing error into a readable envelope and hides internal ones', async () => {
