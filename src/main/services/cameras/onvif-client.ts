@@ -1,6 +1,6 @@
 import { Agent, type AgentOptions } from 'node:http';
 import type { Socket } from 'node:net';
-import { Cam } from 'onvif';
+import onvif from 'onvif';
 import { UserFacingError } from '../../../shared/errors';
 import type { OnvifDeviceInfo, OnvifProfileInfo } from '../../../shared/cameras';
 
@@ -25,6 +25,9 @@ export interface OnvifInspection {
   /** Camera clock minus ours, in ms. */
   clockOffsetMs: number;
 }
+
+// Default import: under Node's ESM loader not every export of this CommonJS package is named.
+const { Cam } = onvif;
 
 const DEFAULT_TIMEOUT_MS = 8_000;
 /** Real ONVIF answers are a few kB; a body beyond this is not a camera talking. */

@@ -1,5 +1,5 @@
 import type { NetworkInterfaceInfo } from 'node:os';
-import { Discovery } from 'onvif';
+import onvif from 'onvif';
 import type { DiscoveredDevice, DiscoveryResult } from '../../../shared/cameras';
 
 export interface DiscoveryOptions {
@@ -60,6 +60,9 @@ export function readProbeMatch(data: unknown): DiscoveredDevice | null {
     xaddr: url.toString(),
   };
 }
+
+// Under Node's ESM loader only `Cam` is a named export of this CommonJS package.
+const { Discovery } = onvif;
 
 let running: Promise<DiscoveryResult> | null = null;
 
