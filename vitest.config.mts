@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           // The camera-facing tests, aimed at VIGIL_TEST_RTSP_URL (npm run test:camera).
           name: 'camera',
-          include: ['tests/integration/camera.test.ts'],
+          include: ['tests/integration/camera.test.ts', 'tests/integration/camera-onvif.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
