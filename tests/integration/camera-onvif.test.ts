@@ -1,14 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CameraFile } from '../../src/main/services/cameras/camera-file';
-import { CameraRegistry } from '../../src/main/services/cameras/camera-registry';
 import { inspectOnvif, type OnvifTarget } from '../../src/main/services/cameras/onvif-client';
-import { createMemorySecretStore } from '../../src/main/services/cameras/secret-store';
 import { SnapshotService } from '../../src/main/services/cameras/snapshot-service';
 import { hasGstreamerRtsp, startFakeCamera, type FakeCamera } from '../fixtures/fake-camera';
 import { startFakeOnvif, type FakeOnvif } from '../fixtures/fake-onvif';
+import { createTempRegistry } from '../helpers/temp-registry';
 import { createHarness } from '../helpers/stream-harness';
 
 /**
@@ -51,15 +46,6 @@ describe.runIf(runnable)(
       await cam?.stop();
     });
 
-    const registry = () => {
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-onvif-cam-'));
-      return new CameraRegistry({
-        file: new CameraFile(join(dir, 'c.json')),
-        secrets: createMemorySecretStore(),
-        emit: () => undefined,
-      });
-    };
-
     it('logs in and lists profiles with stream URIs', async () => {
       const inspection = await inspectOnvif(target);
       console.log(
@@ -72,8 +58,7 @@ describe.runIf(runnable)(
     });
 
     it('adds the camera and plays its main profile through the pipeline', async () => {
-      const reg = registry();
-      await reg.load();
+      const reg = await createTempRegistry();
       const camera = await reg.add({
         name: 'Under test',
         source: { kind: 'onvif', host: target.host, port: target.port, profile: 'main' },
@@ -92,8 +77,7 @@ describe.runIf(runnable)(
     });
 
     it('takes a snapshot', async () => {
-      const reg = registry();
-      await reg.load();
+      const reg = await createTempRegistry();
       const camera = await reg.add({
         name: 'Snap',
         source: { kind: 'onvif', host: target.host, port: target.port, profile: 'sub' },

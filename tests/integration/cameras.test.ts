@@ -1,13 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CameraFile } from '../../src/main/services/cameras/camera-file';
-import { CameraRegistry } from '../../src/main/services/cameras/camera-registry';
 import { testCamera } from '../../src/main/services/cameras/camera-test';
 import { grabFrame } from '../../src/main/services/cameras/frame-grab';
 import { inspectOnvif } from '../../src/main/services/cameras/onvif-client';
-import { createMemorySecretStore } from '../../src/main/services/cameras/secret-store';
 import { SnapshotService } from '../../src/main/services/cameras/snapshot-service';
 import { CameraStatusMonitor } from '../../src/main/services/cameras/status-monitor';
 import { probeRtsp } from '../../src/main/services/streaming/rtsp-probe';
@@ -19,21 +13,13 @@ import {
   startSilentTcpServer,
   stopAllFakeCameras,
 } from '../fixtures/fake-camera';
+import { createTempRegistry } from '../helpers/temp-registry';
 import { createHarness, type Harness } from '../helpers/stream-harness';
 
 const FFMPEG = process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg';
 const gst = hasGstreamerRtsp();
 if (!gst)
   console.warn('SKIP camera service tests: GStreamer RTSP server (python3-gi) is not installed');
-
-function newRegistry() {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-cams-'));
-  return new CameraRegistry({
-    file: new CameraFile(join(dir, 'cameras.json')),
-    secrets: createMemorySecretStore(),
-    emit: () => undefined,
-  });
-}
 
 describe.runIf(gst)('cameras against a real RTSP camera', () => {
   afterAll(() => stopAllFakeCameras());
@@ -95,8 +81,7 @@ describe.runIf(gst)('cameras against a real RTSP camera', () => {
 
   it('snapshot: one RTSP frame as a JPEG, cached, one fetch per camera at a time', async () => {
     const cam = await startFakeCamera({ user: 'admin', password: 'pw', audio: 'none' });
-    const registry = newRegistry();
-    await registry.load();
+    const registry = await createTempRegistry();
     const camera = await registry.add({
       name: 'Cam',
       source: { kind: 'rtsp', url: cam.urlWithCredentials },
@@ -115,8 +100,7 @@ describe.runIf(gst)('cameras against a real RTSP camera', () => {
 
   it('test connection: the right password → a picture; a wrong one → the reason', async () => {
     const cam = await startFakeCamera({ user: 'admin', password: 'pw', audio: 'none' });
-    const registry = newRegistry();
-    await registry.load();
+    const registry = await createTempRegistry();
     const deps = {
       registry,
       inspect: inspectOnvif,

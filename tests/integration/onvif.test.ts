@@ -1,11 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CameraFile } from '../../src/main/services/cameras/camera-file';
-import { CameraRegistry } from '../../src/main/services/cameras/camera-registry';
 import { inspectOnvif } from '../../src/main/services/cameras/onvif-client';
-import { createMemorySecretStore } from '../../src/main/services/cameras/secret-store';
 import { SnapshotService } from '../../src/main/services/cameras/snapshot-service';
 import {
   hasGstreamerRtsp,
@@ -14,6 +8,7 @@ import {
   type FakeCamera,
 } from '../fixtures/fake-camera';
 import { startFakeOnvif, type FakeOnvif } from '../fixtures/fake-onvif';
+import { createTempRegistry } from '../helpers/temp-registry';
 import { createHarness } from '../helpers/stream-harness';
 
 const FFMPEG = process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg';
@@ -21,15 +16,6 @@ const USER = 'admin';
 const PASS = 'onvif-Pa55';
 const gst = hasGstreamerRtsp();
 if (!gst) console.warn('SKIP ONVIF tests: GStreamer RTSP server (python3-gi) is not installed');
-
-function newRegistry() {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-onvif-'));
-  return new CameraRegistry({
-    file: new CameraFile(join(dir, 'cameras.json')),
-    secrets: createMemorySecretStore(),
-    emit: () => undefined,
-  });
-}
 
 describe.runIf(gst)('ONVIF against the device simulator', () => {
   let cam: FakeCamera;
@@ -61,8 +47,7 @@ describe.runIf(gst)('ONVIF against the device simulator', () => {
 
   it('add by host + credentials → profiles → the stream URI plays through the pipeline', async () => {
     const d = await device();
-    const registry = newRegistry();
-    await registry.load();
+    const registry = await createTempRegistry();
     const camera = await registry.add({
       name: 'Porch',
       source: { kind: 'onvif', host: '127.0.0.1', port: d.port, profile: 'main' },
@@ -153,8 +138,7 @@ describe.runIf(gst)('ONVIF against the device simulator', () => {
 
   it('snapshot from the ONVIF snapshot URI through HTTP Digest', async () => {
     const d = await device();
-    const registry = newRegistry();
-    await registry.load();
+    const registry = await createTempRegistry();
     const camera = await registry.add({
       name: 'Snap',
       source: { kind: 'onvif', host: '127.0.0.1', port: d.port, profile: 'sub' },
