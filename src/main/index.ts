@@ -18,7 +18,9 @@ import { probeFfmpeg, type FfmpegBinary } from './services/streaming/ffmpeg-bina
 import { createHlsHandler } from './services/streaming/hls-handler';
 import { probeRtsp } from './services/streaming/rtsp-probe';
 import { StreamService } from './services/streaming/stream-service';
-import { createSecureWindow, hardenSession, isAppUrl, loadPage } from './windows';
+import { registerWindowHandlers } from './ipc/window-handlers';
+import { WindowManager } from './window-manager';
+import { hardenSession, isAppUrl } from './windows';
 
 const log = (line: string): void => console.log(`[vigil] ${line}`);
 
@@ -29,7 +31,6 @@ function broadcast<C extends EventChannel>(channel: C, payload: EventMap[C]): vo
 
 registerStreamScheme();
 
-let dashboard: BrowserWindow | null = null;
 let ffmpeg: Promise<FfmpegBinary> | null = null;
 /** Finds ffmpeg once; a failure is not kept, so installing ffmpeg fixes it without a restart. */
 const locateFfmpeg = (): Promise<FfmpegBinary> => {
@@ -86,20 +87,12 @@ const snapshots = new SnapshotService({
   log,
 });
 
-async function openDashboard(): Promise<void> {
-  if (dashboard && !dashboard.isDestroyed()) {
-    dashboard.focus();
-    return;
-  }
-  dashboard = createSecureWindow({ title: 'Vigil', width: 1100, height: 760 });
-  const win = dashboard;
-  const viewer = `window:${String(win.webContents.id)}`;
-  win.on('closed', () => {
-    void streams.releaseViewer(viewer);
-    dashboard = null;
-  });
-  await loadPage(win, 'index.html');
-}
+const cameraName = (id: string): string => registry.get(id)?.name ?? 'Camera';
+
+const windows = new WindowManager({
+  cameraName,
+  onClosed: (viewer) => void streams.releaseViewer(viewer),
+});
 
 async function main(): Promise<void> {
   await app.whenReady();
@@ -133,9 +126,10 @@ async function main(): Promise<void> {
       grab: async (source) => grabFrame((await locateFfmpeg()).path, source),
     },
   });
+  registerWindowHandlers(router, windows, cameraName);
   monitor.start();
-  await openDashboard();
-  app.on('activate', () => void openDashboard());
+  await windows.openDashboard();
+  app.on('activate', () => void windows.openDashboard());
 }
 
 let quitting = false;

@@ -10,7 +10,7 @@ export const APP_CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: vigil-stream:",
-  "connect-src 'self' vigil-stream:" + (rendererUrl ? ' ws: http://localhost:*' : ''),
+  "connect-src 'self' vigil-stream:" + (rendererUrl ? ' ws://localhost:*' : ''),
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

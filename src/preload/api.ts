@@ -63,6 +63,13 @@ export function createVigilApi(transport: VigilTransport) {
       onStatus: subscriber(transport, 'camera:status'),
       onSnapshot: subscriber(transport, 'camera:snapshot'),
     },
+    windows: {
+      openLive: invoker(transport, 'windows:openLive'),
+      close: invoker(transport, 'windows:close'),
+    },
+    snapshots: {
+      save: invoker(transport, 'snapshots:save'),
+    },
   } as const;
 }
 

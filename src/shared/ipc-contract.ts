@@ -32,6 +32,17 @@ export interface InvokeMap {
   'cameras:checkStatus': (cameraId: string) => CameraStatus | null;
   /** Things the user should know about their camera list (a restored backup, plain-text secrets). */
   'cameras:notices': () => CamerasNotice[];
+  /** Opens the camera's live window, or focuses it when it is already open. */
+  'windows:openLive': (cameraId: string) => void;
+  /** Closes the window that asks. */
+  'windows:close': () => void;
+  /** Saves a PNG (data URL) of the current frame through a save dialog in main. */
+  'snapshots:save': (cameraId: string, pngDataUrl: string) => SavedFile;
+}
+
+/** Where a save dialog put a file; `path` is null when the user cancelled. */
+export interface SavedFile {
+  path: string | null;
 }
 
 /** Every event main sends to renderers: channel → payload. */
@@ -64,6 +75,9 @@ export const INVOKE_CHANNELS = [
   'cameras:status',
   'cameras:checkStatus',
   'cameras:notices',
+  'windows:openLive',
+  'windows:close',
+  'snapshots:save',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

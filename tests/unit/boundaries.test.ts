@@ -24,7 +24,7 @@ describe('lint-enforced boundaries', () => {
 
   it('raw ipcRenderer outside the preload is an error', async () => {
     const messages = await messagesFor(
-      'src/renderer/src/App.tsx',
+      'src/renderer/src/dashboard/Dashboard.tsx',
       'declare const ipcRenderer: { send(c: string): void };\nipcRenderer.send("x");\nexport {};\n',
     );
     expect(messages.join('\n')).toMatch(/no-restricted-syntax: Use window.vigil/);

@@ -70,4 +70,14 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
   'cameras:status': z.tuple([]),
   'cameras:checkStatus': z.tuple([cameraId]),
   'cameras:notices': z.tuple([]),
+  'windows:openLive': z.tuple([cameraId]),
+  'windows:close': z.tuple([]),
+  'snapshots:save': z.tuple([
+    cameraId,
+    // A 4K PNG is well under 30 MB of base64.
+    z
+      .string()
+      .max(30 * 1024 * 1024)
+      .regex(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/, 'a PNG data URL'),
+  ]),
 };

@@ -1,0 +1,29 @@
+import type { SavedFile } from '../../shared/ipc-contract';
+import type { createIpcRouter } from './handle';
+
+/** What the window channels need from the shell: Electron windows in the app, pages in e2e. */
+export interface WindowPort {
+  openLive(cameraId: string): Promise<void> | void;
+  close(viewer: string): Promise<void> | void;
+  /** Asks where to save and writes the PNG there. */
+  savePng(viewer: string, suggestedName: string, png: Buffer): Promise<SavedFile>;
+}
+
+/** Wires the window channels of the contract to the shell. */
+export function registerWindowHandlers(
+  router: ReturnType<typeof createIpcRouter>,
+  port: WindowPort,
+  cameraName: (cameraId: string) => string,
+): void {
+  router.handle('windows:openLive', (_c, cameraId) => port.openLive(cameraId));
+  router.handle('windows:close', ({ viewer }) => port.close(viewer));
+  router.handle('snapshots:save', ({ viewer }, cameraId, dataUrl) => {
+    const png = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const safe =
+      cameraName(cameraId)
+        .replace(/[^\w\- ]+/g, '')
+        .trim() || 'camera';
+    return port.savePng(viewer, `${safe} ${stamp}.png`, png);
+  });
+}

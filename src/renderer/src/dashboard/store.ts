@@ -1,0 +1,61 @@
+import { create } from 'zustand';
+import type { Camera, CameraSnapshot, CamerasNotice, CameraStatus } from '../../../shared/cameras';
+import type { StreamInfo } from '../../../shared/streams';
+
+/** The dashboard's view of main's facts; fed only by main's answers and events. */
+export interface DashboardState {
+  loaded: boolean;
+  cameras: Camera[];
+  statuses: Record<string, CameraStatus>;
+  snapshots: Record<string, CameraSnapshot>;
+  /** Why a camera has no picture (the snapshot failed), by camera id. */
+  snapshotErrors: Record<string, string>;
+  /** Active sessions by camera id (waking, starting, live, stopping). */
+  streams: Record<string, StreamInfo>;
+  notices: CamerasNotice[];
+  setCameras(cameras: Camera[]): void;
+  setStatus(status: CameraStatus): void;
+  setSnapshot(snapshot: CameraSnapshot): void;
+  setSnapshotError(cameraId: string, message: string): void;
+  setStream(info: StreamInfo): void;
+  replaceStreams(list: StreamInfo[]): void;
+  setNotices(notices: CamerasNotice[]): void;
+  setLoaded(): void;
+}
+
+const ACTIVE = new Set(['waking', 'starting', 'live', 'stopping']);
+
+export const useDashboard = create<DashboardState>()((set) => ({
+  loaded: false,
+  cameras: [],
+  statuses: {},
+  snapshots: {},
+  snapshotErrors: {},
+  streams: {},
+  notices: [],
+  setCameras: (cameras) => set({ cameras }),
+  setStatus: (status) => set((s) => ({ statuses: { ...s.statuses, [status.cameraId]: status } })),
+  setSnapshot: (snapshot) =>
+    set((s) => {
+      const snapshotErrors = { ...s.snapshotErrors };
+      delete snapshotErrors[snapshot.cameraId];
+      return { snapshots: { ...s.snapshots, [snapshot.cameraId]: snapshot }, snapshotErrors };
+    }),
+  setSnapshotError: (cameraId, message) =>
+    set((s) => ({ snapshotErrors: { ...s.snapshotErrors, [cameraId]: message } })),
+  setStream: (info) =>
+    set((s) => {
+      const streams = { ...s.streams };
+      if (ACTIVE.has(info.state)) streams[info.cameraId] = info;
+      else delete streams[info.cameraId];
+      return { streams };
+    }),
+  replaceStreams: (list) =>
+    set({
+      streams: Object.fromEntries(
+        list.filter((i) => ACTIVE.has(i.state)).map((i) => [i.cameraId, i]),
+      ),
+    }),
+  setNotices: (notices) => set({ notices }),
+  setLoaded: () => set({ loaded: true }),
+}));

@@ -1,0 +1,52 @@
+import { useEffect } from 'react';
+import { messageOf } from '../common/format';
+import { vigil } from '../common/vigil';
+import { useDashboard } from './store';
+
+/**
+ * The one place the dashboard listens to main: subscribes to every event, loads the
+ * initial facts, and asks for a snapshot of each camera once it is seen online.
+ */
+export function useDashboardEvents(): void {
+  useEffect(() => {
+    const api = vigil();
+    const store = useDashboard.getState();
+    const requested = new Set<string>();
+    const snapshotOnce = (cameraId: string): void => {
+      if (requested.has(cameraId)) return;
+      requested.add(cameraId);
+      api.cameras.snapshot(cameraId).catch((error: unknown) => {
+        requested.delete(cameraId);
+        store.setSnapshotError(cameraId, messageOf(error));
+      });
+    };
+    const offs = [
+      api.cameras.onChanged((cameras) => store.setCameras(cameras)),
+      api.cameras.onStatus((status) => {
+        store.setStatus(status);
+        if (status.state === 'online') snapshotOnce(status.cameraId);
+      }),
+      api.cameras.onSnapshot((snapshot) => store.setSnapshot(snapshot)),
+      api.streams.onState((info) => store.setStream(info)),
+    ];
+    void Promise.all([
+      api.cameras.list(),
+      api.cameras.status(),
+      api.streams.list(),
+      api.cameras.notices(),
+    ])
+      .then(([cameras, statuses, streams, notices]) => {
+        store.setCameras(cameras);
+        for (const status of statuses) {
+          store.setStatus(status);
+          if (status.state === 'online') snapshotOnce(status.cameraId);
+        }
+        store.replaceStreams(streams);
+        store.setNotices(notices);
+      })
+      .finally(() => store.setLoaded());
+    return () => {
+      for (const off of offs) off();
+    };
+  }, []);
+}

@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '../common/styles.css';
+import { LiveView } from './LiveView';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('live.html lacks #root');
+const cameraId = new URLSearchParams(window.location.search).get('camera');
+createRoot(root).render(
+  <StrictMode>
+    {cameraId ? (
+      <LiveView cameraId={cameraId} />
+    ) : (
+      <p className="error" role="alert">
+        This window was opened without a camera. Close it and start a stream from the dashboard.
+      </p>
+    )}
+  </StrictMode>,
+);

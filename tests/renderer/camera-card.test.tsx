@@ -1,0 +1,154 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CameraCard, type CameraCardProps } from '../../src/renderer/src/dashboard/CameraCard';
+import { DEFAULT_CAMERA_OPTIONS, type Camera, type CameraStatus } from '../../src/shared/cameras';
+import type { StreamInfo } from '../../src/shared/streams';
+
+const NOW = 1_700_000_000_000;
+
+const camera: Camera = {
+  id: 'c1',
+  name: 'Front door',
+  source: { kind: 'rtsp', url: 'rtsp://192.168.1.20:554/s1' },
+  options: DEFAULT_CAMERA_OPTIONS,
+  username: 'admin',
+  hasPassword: true,
+  address: 'rtsp://192.168.1.20:554/s1',
+  rtspUrl: 'rtsp://admin:****@192.168.1.20:554/s1',
+  builtIn: false,
+};
+
+const status = (state: CameraStatus['state'], detail: string | null = null): CameraStatus => ({
+  cameraId: 'c1',
+  state,
+  lastSeen: null,
+  checkedAt: NOW,
+  detail,
+});
+
+const stream = (overrides: Partial<StreamInfo>): StreamInfo => ({
+  cameraId: 'c1',
+  sessionId: 's',
+  state: 'live',
+  url: 'vigil-stream://s/index.m3u8',
+  startedAt: NOW - 20_000,
+  deadline: NOW + 42_000,
+  timeLimitSec: 60,
+  viewers: 1,
+  endReason: null,
+  failure: null,
+  ...overrides,
+});
+
+function renderCard(props: Partial<CameraCardProps> = {}) {
+  const handlers = {
+    onStart: vi.fn(),
+    onEdit: vi.fn(),
+    onRemove: vi.fn(),
+    onCopyUrl: vi.fn(),
+    onTest: vi.fn(),
+  };
+  render(
+    <CameraCard
+      camera={camera}
+      status={status('online')}
+      snapshot={undefined}
+      stream={undefined}
+      now={NOW}
+      {...handlers}
+      {...props}
+    />,
+  );
+  return handlers;
+}
+
+describe('CameraCard', () => {
+  afterEach(cleanup);
+
+  it('shows name, address without credentials, status, and an enabled Start', () => {
+    const handlers = renderCard();
+    expect(screen.getByRole('heading', { name: 'Front door' })).toBeTruthy();
+    expect(screen.getByText('rtsp://192.168.1.20:554/s1')).toBeTruthy();
+    expect(screen.getByText('Online')).toBeTruthy();
+    const start = screen.getByRole('button', { name: 'Start live stream' });
+    fireEvent.click(start);
+    expect(handlers.onStart).toHaveBeenCalledWith(camera);
+  });
+
+  it('offline: Start is disabled and the reason is given, on hover and in words', () => {
+    const handlers = renderCard({
+      status: status('offline', 'The camera refused the connection.'),
+    });
+    const start = screen.getByRole<HTMLButtonElement>('button', { name: 'Start live stream' });
+    expect(start.disabled).toBe(true);
+    fireEvent.click(start);
+    expect(handlers.onStart).not.toHaveBeenCalled();
+    expect(start.parentElement?.getAttribute('title')).toMatch(
+      /refused the connection\. Check that it is on/,
+    );
+    expect(screen.getByText(/refused the connection\. Check that it is on/)).toBeTruthy();
+  });
+
+  it.each([
+    ['asleep', 'Asleep'],
+    ['checking', 'Checking…'],
+  ] as const)('%s: Start stays enabled (battery cameras wake on start)', (state, label) => {
+    renderCard({ status: status(state) });
+    expect(screen.getByText(label)).toBeTruthy();
+    expect(
+      screen.getByRole<HTMLButtonElement>('button', { name: 'Start live stream' }).disabled,
+    ).toBe(false);
+  });
+
+  it.each([
+    [{ state: 'live' as const }, 'live · 0:42 left'],
+    [{ state: 'live' as const, deadline: null, timeLimitSec: null }, 'live'],
+    [{ state: 'starting' as const, deadline: null, url: null }, 'connecting…'],
+    [{ state: 'waking' as const, deadline: null, url: null }, 'waking camera…'],
+  ])('while streaming %j it says "%s" and offers the live view', (overrides, text) => {
+    renderCard({ stream: stream(overrides) });
+    expect(screen.getByRole('status').textContent).toBe(text);
+    expect(screen.getByRole('button', { name: 'Open live view' })).toBeTruthy();
+  });
+
+  it('shows the snapshot with its age, or why there is none', () => {
+    renderCard({
+      snapshot: {
+        cameraId: 'c1',
+        dataUrl: 'data:image/jpeg;base64,AAAA',
+        takenAt: NOW - 3 * 60_000,
+      },
+    });
+    expect(screen.getByRole('img', { name: 'Last picture from Front door' })).toBeTruthy();
+    expect(screen.getByText('3 min ago')).toBeTruthy();
+    cleanup();
+    renderCard({ snapshotError: 'The camera refused the username or password.' });
+    expect(
+      screen.getByText(/No picture: The camera refused the username or password\./),
+    ).toBeTruthy();
+  });
+
+  it('remove asks for confirmation first; Cancel keeps the camera', () => {
+    const handlers = renderCard();
+    fireEvent.click(screen.getByRole('button', { name: 'More' }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Remove…' }));
+    expect(handlers.onRemove).not.toHaveBeenCalled();
+    const confirm = screen.getByRole('alertdialog', { name: 'Remove Front door?' });
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(confirm.isConnected).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'More' }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Remove…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Remove' }));
+    expect(handlers.onRemove).toHaveBeenCalledWith(camera);
+  });
+
+  it('the menu offers edit, test and copy (password masked); the built-in demo has no menu', () => {
+    const handlers = renderCard();
+    fireEvent.click(screen.getByRole('button', { name: 'More' }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Copy RTSP URL' }));
+    expect(handlers.onCopyUrl).toHaveBeenCalledWith(camera);
+    cleanup();
+    renderCard({ camera: { ...camera, id: 'demo', builtIn: true, rtspUrl: null } });
+    expect(screen.queryByRole('button', { name: 'More' })).toBeNull();
+  });
+});
