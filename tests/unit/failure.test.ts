@@ -29,6 +29,12 @@ describe('classifyExit', () => {
     expect(classifyExit({ ...base, stderr, elapsedMs: 200 }).reason).toBe('unsupported');
   });
 
+  it('calls a timeout after the picture came a stall, not a camera that never answered', () => {
+    const stderr = 'rtsp://cam/x: Connection timed out';
+    expect(classifyExit({ ...base, stderr, wasLive: true }).reason).toBe('stalled');
+    expect(classifyExit({ ...base, stderr, wasLive: false }).reason).toBe('timed-out');
+  });
+
   it('treats a silent exit 0 while live as the camera ending the stream', () => {
     expect(classifyExit({ ...base, code: 0, wasLive: true }).reason).toBe('camera-ended');
   });

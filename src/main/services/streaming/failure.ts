@@ -59,7 +59,9 @@ const PATTERNS: Array<[RegExp, StreamFailureReason]> = [
 /** Maps how ffmpeg exited (and what it said) to a failure reason for the user. */
 export function classifyExit(facts: ExitFacts): StreamFailure {
   for (const [pattern, reason] of PATTERNS) {
-    if (pattern.test(facts.stderr)) return streamFailure(reason);
+    if (!pattern.test(facts.stderr)) continue;
+    // A timeout after the picture came means the camera stopped sending, not that it never answered.
+    return streamFailure(reason === 'timed-out' && facts.wasLive ? 'stalled' : reason);
   }
   if (/Invalid data found when processing input/i.test(facts.stderr)) {
     // ffmpeg 5.1 says this when a server accepted TCP and never answered until -timeout.
