@@ -1,6 +1,5 @@
-import { spawn as nodeSpawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserFacingError } from '../../../shared/errors';
 import {
@@ -12,6 +11,7 @@ import {
   type StreamInfo,
 } from '../../../shared/streams';
 import type { FfmpegBinary } from './ffmpeg-binary';
+import { createGuardedSpawn, PID_FILE, reapLeftover } from './process-guard';
 import type { SourceResolver, VideoCodec } from './source';
 import {
   DEFAULT_TIMINGS,
@@ -36,6 +36,18 @@ export interface StreamServiceOptions {
   log?: (line: string) => void;
   timings?: Partial<SessionTimings>;
   now?: () => number;
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Who holds a session open: a window's id, 'tray', a test. */
@@ -72,22 +84,35 @@ export class StreamService {
   constructor(opts: StreamServiceOptions) {
     this.opts = opts;
     this.timings = { ...DEFAULT_TIMINGS, ...opts.timings };
-    this.spawn = opts.spawn ?? nodeSpawn;
+    this.spawn = opts.spawn ?? createGuardedSpawn();
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => undefined);
   }
 
-  /** Creates the temp root and removes session directories a crashed run left behind. */
+  /**
+   * Creates the temp root and cleans up after a crashed run: ends its ffmpeg processes
+   * (only those whose command line points into their session directory) and removes
+   * the directories.
+   */
   async init(): Promise<string[]> {
     await mkdir(this.opts.tempRoot, { recursive: true, mode: 0o700 });
     const swept: string[] = [];
+    let reaped = 0;
     for (const name of await readdir(this.opts.tempRoot)) {
       if (!SESSION_ID_PATTERN.test(name)) continue;
       if ([...this.entries.values()].some((e) => e.session.id === name)) continue;
-      await rm(join(this.opts.tempRoot, name), { recursive: true, force: true });
+      const dir = join(this.opts.tempRoot, name);
+      const pid = Number(await readFile(join(dir, PID_FILE), 'utf8').catch(() => ''));
+      if (pid && (await reapLeftover({ sessionDir: dir, pid }))) {
+        reaped++;
+        await waitForExit(pid, 1_000);
+      }
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
       swept.push(name);
     }
-    if (swept.length) this.log(`swept ${String(swept.length)} stale session directories`);
+    if (swept.length) {
+      this.log(`swept ${String(swept.length)} stale session directories, ended ${String(reaped)} leftover ffmpeg`);
+    }
     return swept;
   }
 

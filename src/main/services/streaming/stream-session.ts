@@ -1,12 +1,13 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { PLAYLIST_NAME, type StreamFailure } from '../../../shared/streams';
 import { buildFfmpegArgs } from './ffmpeg-args';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import { classifyExit, streamFailure } from './failure';
+import { PID_FILE } from './process-guard';
 import { createRedactor } from './redact';
 import { probeRtsp } from './rtsp-probe';
 import type { StreamSource, VideoCodec } from './source';
@@ -166,6 +167,10 @@ export class StreamSession {
     this.child = child;
     this.pid = child.pid ?? null;
     this.opts.log(`session ${this.id}: ffmpeg pid ${String(this.pid)} started`);
+    // If the app dies without stopping us, the next start finds and ends this process.
+    if (this.pid !== null) {
+      writeFile(join(this.dir, PID_FILE), String(this.pid)).catch(() => undefined);
+    }
     child.stdin.on('error', () => {
       // ffmpeg may exit before it reads our 'q'; the ladder handles that.
     });
