@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const fakeElectron = fileURLToPath(new URL('./tests/fakes/electron.ts', import.meta.url));
 
 export default defineConfig({
   test: {
@@ -12,6 +15,16 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        // Main's Electron adapters against one shared fake electron module.
+        resolve: { alias: { electron: fakeElectron } },
+        test: {
+          name: 'shell',
+          include: ['tests/shell/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
         },
       },
       {

@@ -19,7 +19,9 @@ import { createHlsHandler } from './services/streaming/hls-handler';
 import { probeRtsp } from './services/streaming/rtsp-probe';
 import { StreamService } from './services/streaming/stream-service';
 import { registerWindowHandlers } from './ipc/window-handlers';
+import { AppTray } from './tray';
 import { WindowManager } from './window-manager';
+import { WindowStateStore } from './window-state';
 import { hardenSession, isAppUrl } from './windows';
 
 const log = (line: string): void => console.log(`[vigil] ${line}`);
@@ -30,6 +32,10 @@ function broadcast<C extends EventChannel>(channel: C, payload: EventMap[C]): vo
 }
 
 registerStreamScheme();
+
+// One Vigil at a time: a second launch just brings the dashboard forward.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 
 let ffmpeg: Promise<FfmpegBinary> | null = null;
 /** Finds ffmpeg once; a failure is not kept, so installing ffmpeg fixes it without a restart. */
@@ -55,6 +61,7 @@ const registry = new CameraRegistry({
   },
   emit: (cameras) => {
     broadcast('cameras:changed', cameras);
+    tray?.refresh();
     // A removed camera stops streaming; new ones get a status at once.
     for (const session of streams.list()) {
       if (!cameras.some((c) => c.id === session.cameraId))
@@ -70,14 +77,20 @@ const streams = new StreamService({
   tempRoot: join(app.getPath('temp'), 'vigil-streams'),
   sources: registry,
   ffmpeg: locateFfmpeg,
-  emit: (info) => broadcast('stream:state', info),
+  emit: (info) => {
+    broadcast('stream:state', info);
+    tray?.refresh();
+  },
   log,
 });
 
 const monitor = new CameraStatusMonitor({
   targets: () => registry.statusTargets(),
   probe: (url) => probeRtsp(url),
-  emit: (status) => broadcast('camera:status', status),
+  emit: (status) => {
+    broadcast('camera:status', status);
+    tray?.refresh();
+  },
 });
 
 const snapshots = new SnapshotService({
@@ -89,14 +102,26 @@ const snapshots = new SnapshotService({
 
 const cameraName = (id: string): string => registry.get(id)?.name ?? 'Camera';
 
+const bounds = new WindowStateStore(join(app.getPath('userData'), 'window-state.json'));
 const windows = new WindowManager({
   cameraName,
   onClosed: (viewer) => void streams.releaseViewer(viewer),
+  bounds,
 });
+
+let tray: AppTray | null = null;
+const trayActions = {
+  watch: (cameraId: string) => void windows.openLive(cameraId),
+  stop: (cameraId: string) => void streams.endSession(cameraId),
+  stopAll: () => void streams.stopAll('stopped'),
+  openDashboard: () => void windows.openDashboard(),
+  quit: () => app.quit(),
+};
 
 async function main(): Promise<void> {
   await app.whenReady();
   hardenSession();
+  await bounds.load();
   for (const message of await registry.load()) notices.push({ level: 'warning', message });
   if (secrets().plainText) {
     notices.push({
@@ -128,25 +153,50 @@ async function main(): Promise<void> {
   });
   registerWindowHandlers(router, windows, cameraName);
   monitor.start();
-  await windows.openDashboard();
+  tray = new AppTray(
+    () => ({
+      cameras: registry.list(),
+      statuses: (id) => monitor.get(id),
+      streams: streams.list(),
+      now: Date.now(),
+    }),
+    trayActions,
+  );
+  if (process.env.VIGIL_TEST_HOOKS === '1') installTestHooks();
+  app.on('second-instance', () => void windows.openDashboard());
   app.on('activate', () => void windows.openDashboard());
+  await windows.openDashboard();
+}
+
+/** Only under VIGIL_TEST_HOOKS=1 (the Electron e2e suite): what a tray click would do, and facts to check. */
+function installTestHooks(): void {
+  Object.assign(globalThis, {
+    __vigilTest: {
+      trayWatch: (cameraId: string) => trayActions.watch(cameraId),
+      trayStop: (cameraId: string) => trayActions.stop(cameraId),
+      streams: () => streams.list(),
+      pids: () => streams.pids(),
+      tempRoot: () => join(app.getPath('temp'), 'vigil-streams'),
+    },
+  });
 }
 
 let quitting = false;
 app.on('before-quit', (event) => {
-  if (quitting) return;
+  if (quitting || !primary) return;
   // Stop every ffmpeg and delete every session directory before the process ends.
   event.preventDefault();
   quitting = true;
   monitor.stop();
-  void streams.stopAll('shutdown').finally(() => app.quit());
+  tray?.destroy();
+  tray = null;
+  void Promise.all([streams.stopAll('shutdown'), bounds.flush()]).finally(() => app.quit());
 });
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+// Closing the dashboard leaves Vigil in the tray (and, on macOS, in the dock).
+app.on('window-all-closed', () => undefined);
 
-main().catch((error: unknown) => {
+if (primary) main().catch((error: unknown) => {
   log(
     `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
   );

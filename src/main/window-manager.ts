@@ -1,8 +1,9 @@
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, screen } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SavedFile } from '../shared/ipc-contract';
 import type { WindowPort } from './ipc/window-handlers';
+import { fitToDisplays, type WindowStateStore } from './window-state';
 import { createSecureWindow, loadPage } from './windows';
 
 /** The viewer id main uses for a window's stream references. */
@@ -14,7 +15,11 @@ export interface WindowManagerOptions {
   cameraName: (cameraId: string) => string;
   /** A window closed: drop its hold on streams. */
   onClosed: (viewer: string) => void;
+  bounds: WindowStateStore;
 }
+
+export const LIVE_DEFAULT = { width: 800, height: 600 };
+export const DASHBOARD_DEFAULT = { width: 1180, height: 780 };
 
 /** Windows keyed by role: the dashboard, and one live window per camera. */
 export class WindowManager implements WindowPort {
@@ -25,31 +30,33 @@ export class WindowManager implements WindowPort {
 
   async openDashboard(): Promise<void> {
     if (this.dashboard && !this.dashboard.isDestroyed()) {
-      this.dashboard.show();
-      this.dashboard.focus();
+      this.reveal(this.dashboard);
       return;
     }
-    const win = createSecureWindow({ title: 'Vigil', width: 1180, height: 780 });
+    const win = this.create('dashboard', 'Vigil', DASHBOARD_DEFAULT, false);
     this.dashboard = win;
-    this.track(win, () => (this.dashboard = null));
+    this.track(win, 'dashboard', () => (this.dashboard = null));
     await loadPage(win, 'index.html');
   }
 
+  /** Opens a camera's live window, or focuses it when it is open already. */
   async openLive(cameraId: string): Promise<void> {
     const existing = this.live.get(cameraId);
     if (existing && !existing.isDestroyed()) {
-      if (existing.isMinimized()) existing.restore();
-      existing.focus();
+      this.reveal(existing);
       return;
     }
-    const win = createSecureWindow({
-      title: this.opts.cameraName(cameraId),
-      width: 800,
-      height: 600,
-    });
+    const key = `live:${cameraId}`;
+    const win = this.create(key, this.opts.cameraName(cameraId), LIVE_DEFAULT, true);
     this.live.set(cameraId, win);
-    this.track(win, () => this.live.delete(cameraId));
+    this.track(win, key, () => this.live.delete(cameraId));
     await loadPage(win, 'live.html', { camera: cameraId });
+  }
+
+  /** The live window of a camera, if open. */
+  liveWindow(cameraId: string): BrowserWindow | undefined {
+    const win = this.live.get(cameraId);
+    return win && !win.isDestroyed() ? win : undefined;
   }
 
   close(viewer: string): void {
@@ -63,20 +70,33 @@ export class WindowManager implements WindowPort {
       defaultPath: join(app.getPath('pictures'), suggestedName),
       filters: [{ name: 'PNG image', extensions: ['png'] }],
     };
-    const result = parent
-      ? await dialog.showSaveDialog(parent, options)
-      : await dialog.showSaveDialog(options);
+    const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
     if (result.canceled || !result.filePath) return { path: null };
     await writeFile(result.filePath, png);
     return { path: result.filePath };
+  }
+
+  private create(key: string, title: string, fallback: { width: number; height: number }, live: boolean): BrowserWindow {
+    const saved = this.opts.bounds.get(key);
+    const bounds = fitToDisplays(saved ?? fallback, screen.getAllDisplays().map((d) => d.workArea));
+    return createSecureWindow({ title, ...bounds, keepRunningInBackground: live });
+  }
+
+  private reveal(win: BrowserWindow): void {
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
   }
 
   private find(viewer: string): BrowserWindow | undefined {
     return BrowserWindow.getAllWindows().find((w) => !w.isDestroyed() && viewerOf(w) === viewer);
   }
 
-  private track(win: BrowserWindow, forget: () => void): void {
+  private track(win: BrowserWindow, key: string, forget: () => void): void {
     const viewer = viewerOf(win);
+    // Keep the page's <title> from replacing ours (the camera name).
+    win.on('page-title-updated', (event) => event.preventDefault());
+    win.on('close', () => this.opts.bounds.set(key, win.getNormalBounds()));
     win.on('closed', () => {
       forget();
       this.opts.onClosed(viewer);

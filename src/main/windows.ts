@@ -1,4 +1,4 @@
-import { BrowserWindow, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
@@ -23,8 +23,12 @@ export function isAppUrl(url: string): boolean {
   return url.startsWith('file://') && url.includes('/out/renderer/');
 }
 
-/** Session-wide hardening: deny permissions, send the CSP. Call once when ready. */
+/** Session-wide hardening: deny permissions, send the CSP, lock down every web contents. */
 export function hardenSession(): void {
+  // Every window comes from createSecureWindow (which denies navigation); no page may embed a webview.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
@@ -35,7 +39,8 @@ export function hardenSession(): void {
   });
 }
 
-function denyNavigation(contents: WebContents): void {
+/** Navigation stays on our pages; pages never open windows (web links go to the browser). */
+export function denyNavigation(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
@@ -47,13 +52,21 @@ function denyNavigation(contents: WebContents): void {
 }
 
 /** The one window factory: every Vigil window is made here, with the same safe settings. */
-export function createSecureWindow(options: {
+export interface SecureWindowOptions {
   title: string;
   width: number;
   height: number;
-}): BrowserWindow {
+  x?: number;
+  y?: number;
+  /** Live windows keep playing (and counting frames) while in the background. */
+  keepRunningInBackground?: boolean;
+}
+
+/** The one window factory: every Vigil window is made here, with the same safe settings. */
+export function createSecureWindow(options: SecureWindowOptions): BrowserWindow {
+  const { keepRunningInBackground, ...bounds } = options;
   const win = new BrowserWindow({
-    ...options,
+    ...bounds,
     show: false,
     backgroundColor: '#0f1115',
     autoHideMenuBar: true,
@@ -64,6 +77,7 @@ export function createSecureWindow(options: {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      backgroundThrottling: !keepRunningInBackground,
     },
   });
   denyNavigation(win.webContents);

@@ -1,0 +1,78 @@
+import type { Camera, CameraStatus } from '../shared/cameras';
+import type { StreamInfo } from '../shared/streams';
+
+/** A menu item as plain data (Electron's MenuItemConstructorOptions fits it). */
+export interface TrayItem {
+  label?: string;
+  type?: 'normal' | 'separator';
+  enabled?: boolean;
+  click?: () => void;
+  submenu?: TrayItem[];
+}
+
+export interface TrayState {
+  cameras: Camera[];
+  statuses: (cameraId: string) => CameraStatus | undefined;
+  streams: StreamInfo[];
+  now: number;
+}
+
+export interface TrayActions {
+  /** Opens the camera's live window, which starts the stream. */
+  watch: (cameraId: string) => void;
+  stop: (cameraId: string) => void;
+  stopAll: () => void;
+  openDashboard: () => void;
+  quit: () => void;
+}
+
+const ACTIVE = new Set(['waking', 'starting', 'live', 'stopping']);
+
+function timeLeft(stream: StreamInfo, now: number): string {
+  if (stream.state === 'waking') return 'waking…';
+  if (stream.state === 'starting') return 'connecting…';
+  if (stream.state === 'stopping') return 'stopping…';
+  if (stream.deadline === null) return 'live';
+  const seconds = Math.max(0, Math.ceil((stream.deadline - now) / 1000));
+  return `${String(Math.floor(seconds / 60))}:${String(seconds % 60).padStart(2, '0')} left`;
+}
+
+/**
+ * The tray menu for a moment in time: every camera (one click watches it; offline ones
+ * disabled), the active streams with time left and Stop, Stop all, the dashboard, Quit.
+ */
+export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[] {
+  const active = state.streams.filter((s) => ACTIVE.has(s.state));
+  const name = (id: string) => state.cameras.find((c) => c.id === id)?.name ?? 'Camera';
+  const items: TrayItem[] = [{ label: 'Watch a camera', enabled: false }];
+  for (const camera of state.cameras) {
+    const status = state.statuses(camera.id)?.state;
+    const streaming = active.some((s) => s.cameraId === camera.id);
+    const suffix = streaming ? ' — streaming' : status === 'offline' ? ' — offline' : status === 'asleep' ? ' — asleep' : '';
+    items.push({
+      label: `${camera.name}${suffix}`,
+      enabled: status !== 'offline' || streaming,
+      click: () => actions.watch(camera.id),
+    });
+  }
+  if (active.length) {
+    items.push({ type: 'separator' }, { label: 'Streaming now', enabled: false });
+    for (const stream of active) {
+      items.push({
+        label: `${name(stream.cameraId)} · ${timeLeft(stream, state.now)}`,
+        submenu: [
+          { label: 'Show', click: () => actions.watch(stream.cameraId) },
+          { label: 'Stop', click: () => actions.stop(stream.cameraId) },
+        ],
+      });
+    }
+  }
+  items.push(
+    { type: 'separator' },
+    { label: 'Stop all streams', enabled: active.length > 0, click: () => actions.stopAll() },
+    { label: 'Open dashboard', click: () => actions.openDashboard() },
+    { type: 'separator' },
+    { label: 'Quit Vigil', click: () => actions.quit() },
+  );
+  return items;
+}

@@ -1,0 +1,182 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  protocol,
+  screen,
+  session,
+  shell,
+  dialog,
+  fakeEvent,
+  type BrowserWindow as FakeWindow,
+} from '../fakes/electron';
+import { registerStreamScheme } from '../../src/main/protocol';
+import { WindowManager, viewerOf } from '../../src/main/window-manager';
+import { WindowStateStore } from '../../src/main/window-state';
+import { APP_CSP, createSecureWindow, hardenSession } from '../../src/main/windows';
+
+const asFake = (win: unknown) => win as FakeWindow;
+
+function manager() {
+  const closed: string[] = [];
+  const store = new WindowStateStore(
+    join(mkdtempSync(join(tmpdir(), 'vigil-ws-')), 'window-state.json'),
+    10,
+  );
+  const wm = new WindowManager({
+    cameraName: (id) => `Camera ${id}`,
+    onClosed: (v) => closed.push(v),
+    bounds: store,
+  });
+  return { wm, closed, store };
+}
+
+describe('the secure window factory', () => {
+  it('every window gets the safe webPreferences and a bundled preload', () => {
+    const win = asFake(createSecureWindow({ title: 'T', width: 800, height: 600 }));
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      backgroundThrottling: true,
+    });
+    expect(String(win.options.webPreferences?.preload)).toMatch(/preload[\\/]index\.js$/);
+  });
+
+  it('denies navigation away from our pages, and window.open (web links go to the browser)', () => {
+    const win = asFake(createSecureWindow({ title: 'T', width: 800, height: 600 }));
+    const away = fakeEvent();
+    win.webContents.emit('will-navigate', away, 'https://evil.example/');
+    expect(away.defaultPrevented).toBe(true);
+    const ours = fakeEvent();
+    win.webContents.emit('will-navigate', ours, `file://${process.cwd()}/out/renderer/live.html`);
+    expect(ours.defaultPrevented).toBe(false);
+    expect(win.webContents.windowOpenHandler?.({ url: 'https://docs.example/' })).toEqual({
+      action: 'deny',
+    });
+    expect(win.webContents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({
+      action: 'deny',
+    });
+    expect(shell.opened).toEqual(['https://docs.example/']);
+  });
+
+  it('the session denies every permission and sends the CSP', () => {
+    hardenSession();
+    const { permissionHandlers, headerHandlers } = session.defaultSession;
+    const granted = vi.fn();
+    (
+      permissionHandlers.request as unknown as (
+        wc: unknown,
+        p: string,
+        cb: (ok: boolean) => void,
+      ) => void
+    )({}, 'media', granted);
+    expect(granted).toHaveBeenCalledWith(false);
+    expect((permissionHandlers.check as unknown as () => boolean)()).toBe(false);
+    let headers: Record<string, string[]> = {};
+    (
+      headerHandlers[0] as unknown as (
+        d: unknown,
+        cb: (r: { responseHeaders: Record<string, string[]> }) => void,
+      ) => void
+    )({ responseHeaders: {} }, (r) => (headers = r.responseHeaders));
+    expect(headers['Content-Security-Policy']).toEqual([APP_CSP]);
+    expect(APP_CSP).toContain("script-src 'self'");
+    expect(APP_CSP).toContain("object-src 'none'");
+    expect(APP_CSP).not.toContain('unsafe-eval');
+  });
+
+  it('the stream scheme gets exactly standard, secure, supportFetchAPI and stream (never bypassCSP)', () => {
+    registerStreamScheme();
+    expect(protocol.privileged).toContainEqual({
+      scheme: 'vigil-stream',
+      privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+    });
+  });
+});
+
+describe('WindowManager', () => {
+  beforeEach(() => {
+    screen.displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
+  });
+
+  it('one live window per camera: asking again focuses it; title is the camera name', async () => {
+    const { wm } = manager();
+    await wm.openLive('a');
+    const first = asFake(wm.liveWindow('a'));
+    await wm.openLive('a');
+    expect(asFake(wm.liveWindow('a'))).toBe(first);
+    expect(first.focused).toBe(1);
+    expect(first.options.title).toBe('Camera a');
+    expect(first.loaded.query).toEqual({ camera: 'a' });
+    expect(first.options).toMatchObject({ width: 800, height: 600 });
+    // Live windows keep playing in the background.
+    expect(first.options.webPreferences?.backgroundThrottling).toBe(false);
+    const title = fakeEvent();
+    first.emit('page-title-updated', title);
+    expect(title.defaultPrevented).toBe(true);
+  });
+
+  it('remembers each camera’s last bounds, and brings back a window saved on a missing screen', async () => {
+    const { wm, closed } = manager();
+    await wm.openLive('a');
+    const a = asFake(wm.liveWindow('a'));
+    a.bounds = { x: 300, y: 200, width: 1024, height: 700 };
+    a.close();
+    expect(closed).toEqual([viewerOf(a as never)]);
+    await wm.openLive('a');
+    expect(asFake(wm.liveWindow('a')).options).toMatchObject({
+      x: 300,
+      y: 200,
+      width: 1024,
+      height: 700,
+    });
+    await wm.openLive('b');
+    expect(asFake(wm.liveWindow('b')).options).toMatchObject({ width: 800, height: 600 });
+
+    const c = asFake(wm.liveWindow('a'));
+    c.bounds = { x: 3000, y: 200, width: 900, height: 650 };
+    c.close();
+    await wm.openLive('a');
+    const back = asFake(wm.liveWindow('a')).options;
+    expect(back).toMatchObject({ width: 900, height: 650 });
+    expect(back.x).toBeUndefined();
+  });
+
+  it('the bounds file is written and read back', async () => {
+    const { store } = manager();
+    store.set('live:x', { x: 10, y: 20, width: 640, height: 480 });
+    await store.flush();
+    const path = (store as unknown as { path: string }).path;
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      'live:x': { x: 10, y: 20, width: 640, height: 480 },
+    });
+    const again = new WindowStateStore(path);
+    await again.load();
+    expect(again.get('live:x')).toEqual({ x: 10, y: 20, width: 640, height: 480 });
+  });
+
+  it('the dashboard is one window too; close(viewer) closes that window only', async () => {
+    const { wm } = manager();
+    await wm.openDashboard();
+    await wm.openDashboard();
+    await wm.openLive('a');
+    const live = asFake(wm.liveWindow('a'));
+    wm.close(viewerOf(live as never));
+    expect(live.isDestroyed()).toBe(true);
+    expect(wm.liveWindow('a')).toBeUndefined();
+  });
+
+  it('saves a snapshot through the save dialog, and a cancelled dialog saves nothing', async () => {
+    const { wm } = manager();
+    const target = join(mkdtempSync(join(tmpdir(), 'vigil-save-')), 'shot.png');
+    dialog.nextPath = target;
+    expect(await wm.savePng('window:1', 'x.png', Buffer.from('png'))).toEqual({ path: target });
+    expect(readFileSync(target, 'utf8')).toBe('png');
+    dialog.nextPath = null;
+    expect(await wm.savePng('window:1', 'x.png', Buffer.from('png'))).toEqual({ path: null });
+    expect(existsSync(`${target}.x`)).toBe(false);
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it, vi } from 'vitest';
+import { buildTrayMenu, type TrayActions, type TrayItem } from '../../src/main/tray-menu';
+import { DEFAULT_CAMERA_OPTIONS, type Camera, type CameraStatus } from '../../src/shared/cameras';
+import type { StreamInfo } from '../../src/shared/streams';
+
+const cam = (id: string, name: string): Camera => ({
+  id,
+  name,
+  source: { kind: 'rtsp', url: `rtsp://h/${id}` },
+  options: DEFAULT_CAMERA_OPTIONS,
+  username: null,
+  hasPassword: false,
+  address: `rtsp://h/${id}`,
+  rtspUrl: `rtsp://h/${id}`,
+  builtIn: false,
+});
+const status = (id: string, state: CameraStatus['state']): CameraStatus => ({
+  cameraId: id,
+  state,
+  lastSeen: null,
+  checkedAt: 0,
+  detail: null,
+});
+const stream = (cameraId: string, o: Partial<StreamInfo> = {}): StreamInfo => ({
+  cameraId,
+  sessionId: cameraId,
+  state: 'live',
+  url: 'x',
+  startedAt: 0,
+  deadline: 42_000,
+  timeLimitSec: 60,
+  viewers: 1,
+  endReason: null,
+  failure: null,
+  ...o,
+});
+
+function actions(): TrayActions & Record<string, ReturnType<typeof vi.fn>> {
+  return { watch: vi.fn(), stop: vi.fn(), stopAll: vi.fn(), openDashboard: vi.fn(), quit: vi.fn() };
+}
+const labels = (items: TrayItem[]) =>
+  items.map((i) =>
+    i.type === 'separator' ? '---' : `${i.label ?? ''}${i.enabled === false ? ' [disabled]' : ''}`,
+  );
+const byLabel = (items: TrayItem[], label: string) => items.find((i) => i.label === label);
+
+describe('tray menu', () => {
+  const cameras = [cam('a', 'Front door'), cam('b', 'Garage'), cam('c', 'Battery cam')];
+  const statuses = new Map([
+    ['a', status('a', 'online')],
+    ['b', status('b', 'offline')],
+    ['c', status('c', 'asleep')],
+  ]);
+
+  it('no streams: cameras (offline disabled, asleep allowed), Stop all disabled, dashboard, quit', () => {
+    const a = actions();
+    const items = buildTrayMenu(
+      { cameras, statuses: (id) => statuses.get(id), streams: [], now: 0 },
+      a,
+    );
+    expect(labels(items)).toEqual([
+      'Watch a camera [disabled]',
+      'Front door',
+      'Garage — offline [disabled]',
+      'Battery cam — asleep',
+      '---',
+      'Stop all streams [disabled]',
+      'Open dashboard',
+      '---',
+      'Quit Vigil',
+    ]);
+    byLabel(items, 'Battery cam — asleep')?.click?.();
+    expect(a.watch).toHaveBeenCalledWith('c');
+    byLabel(items, 'Quit Vigil')?.click?.();
+    expect(a.quit).toHaveBeenCalled();
+  });
+
+  it('active streams show time left with Show and Stop; Stop all is enabled', () => {
+    const a = actions();
+    const items = buildTrayMenu(
+      {
+        cameras,
+        statuses: (id) => statuses.get(id),
+        streams: [
+          stream('a'),
+          stream('c', { state: 'waking', deadline: null }),
+          stream('b', { state: 'ended' }),
+        ],
+        now: 0,
+      },
+      a,
+    );
+    expect(labels(items)).toContain('Front door — streaming');
+    expect(labels(items)).toContain('Streaming now [disabled]');
+    const live = byLabel(items, 'Front door · 0:42 left');
+    const waking = byLabel(items, 'Battery cam · waking…');
+    expect(live && waking).toBeTruthy();
+    expect(items.some((i) => i.label?.startsWith('Garage ·'))).toBe(false);
+    live?.submenu?.find((i) => i.label === 'Stop')?.click?.();
+    expect(a.stop).toHaveBeenCalledWith('a');
+    byLabel(items, 'Stop all streams')?.click?.();
+    expect(a.stopAll).toHaveBeenCalled();
+    expect(byLabel(items, 'Stop all streams')?.enabled).toBe(true);
+  });
+
+  it('a stream without a time limit says live; an offline camera that is streaming stays clickable', () => {
+    const items = buildTrayMenu(
+      {
+        cameras,
+        statuses: (id) => statuses.get(id),
+        streams: [stream('b', { deadline: null, timeLimitSec: null })],
+        now: 0,
+      },
+      actions(),
+    );
+    expect(labels(items)).toContain('Garage · live');
+    expect(byLabel(items, 'Garage — streaming')?.enabled).toBe(true);
+  });
+});
