@@ -56,6 +56,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Playwright's _electron against the real app; skips (with one line) where no Electron binary exists.
+          name: 'electron',
+          include: ['tests/electron/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           // The camera-facing tests, aimed at VIGIL_TEST_RTSP_URL (npm run test:camera).
           name: 'camera',
           include: ['tests/integration/camera.test.ts', 'tests/integration/camera-onvif.test.ts'],
