@@ -196,9 +196,10 @@ app.on('before-quit', (event) => {
 // Closing the dashboard leaves Vigil in the tray (and, on macOS, in the dock).
 app.on('window-all-closed', () => undefined);
 
-if (primary) main().catch((error: unknown) => {
-  log(
-    `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  app.exit(1);
-});
+if (primary)
+  main().catch((error: unknown) => {
+    log(
+      `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    app.exit(1);
+  });

@@ -48,7 +48,13 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[
   for (const camera of state.cameras) {
     const status = state.statuses(camera.id)?.state;
     const streaming = active.some((s) => s.cameraId === camera.id);
-    const suffix = streaming ? ' — streaming' : status === 'offline' ? ' — offline' : status === 'asleep' ? ' — asleep' : '';
+    const suffix = streaming
+      ? ' — streaming'
+      : status === 'offline'
+        ? ' — offline'
+        : status === 'asleep'
+          ? ' — asleep'
+          : '';
     items.push({
       label: `${camera.name}${suffix}`,
       enabled: status !== 'offline' || streaming,

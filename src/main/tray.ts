@@ -11,7 +11,9 @@ export function trayIconPath(platform: NodeJS.Platform, resourcesDir: string): s
 
 /** Where resources/ is: next to the app in development, in process.resourcesPath when packaged. */
 export function resourcesDir(): string {
-  return app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
+  return app.isPackaged
+    ? join(process.resourcesPath, 'resources')
+    : join(app.getAppPath(), 'resources');
 }
 
 /**

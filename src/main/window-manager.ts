@@ -70,15 +70,25 @@ export class WindowManager implements WindowPort {
       defaultPath: join(app.getPath('pictures'), suggestedName),
       filters: [{ name: 'PNG image', extensions: ['png'] }],
     };
-    const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+    const result = parent
+      ? await dialog.showSaveDialog(parent, options)
+      : await dialog.showSaveDialog(options);
     if (result.canceled || !result.filePath) return { path: null };
     await writeFile(result.filePath, png);
     return { path: result.filePath };
   }
 
-  private create(key: string, title: string, fallback: { width: number; height: number }, live: boolean): BrowserWindow {
+  private create(
+    key: string,
+    title: string,
+    fallback: { width: number; height: number },
+    live: boolean,
+  ): BrowserWindow {
     const saved = this.opts.bounds.get(key);
-    const bounds = fitToDisplays(saved ?? fallback, screen.getAllDisplays().map((d) => d.workArea));
+    const bounds = fitToDisplays(
+      saved ?? fallback,
+      screen.getAllDisplays().map((d) => d.workArea),
+    );
     return createSecureWindow({ title, ...bounds, keepRunningInBackground: live });
   }
 

@@ -23,7 +23,8 @@ export function fitToDisplays(bounds: Bounds, workAreas: Area[]): Bounds {
   const { x, y } = bounds;
   // At least a 100×50 piece of the title bar area must be on some display.
   const visible = workAreas.some(
-    (a) => x + width - 100 >= a.x && x + 100 <= a.x + a.width && y >= a.y && y + 50 <= a.y + a.height,
+    (a) =>
+      x + width - 100 >= a.x && x + 100 <= a.x + a.width && y >= a.y && y + 50 <= a.y + a.height,
   );
   return visible ? { x: Math.round(x), y: Math.round(y), width, height } : { width, height };
 }

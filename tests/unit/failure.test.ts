@@ -13,6 +13,7 @@ const base: ExitFacts = {
 describe('classifyExit', () => {
   it.each([
     ['[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized', 'unauthorized'],
+    ['http://cam/snap: Server returned 403 Forbidden (access denied)', 'unauthorized'],
     ['[rtsp @ 0x1] method DESCRIBE failed: 404 Not Found', 'not-found'],
     ['rtsp://127.0.0.1:1/cam: Connection refused', 'refused'],
     ['rtsp://cam.local/x: Connection timed out', 'timed-out'],
@@ -21,6 +22,11 @@ describe('classifyExit', () => {
     ['[rtsp @ 0x1] method SETUP failed: 461 Unsupported transport', 'unsupported'],
   ])('%s → %s', (stderr, reason) => {
     expect(classifyExit({ ...base, stderr }).reason).toBe(reason);
+  });
+
+  it('does not read a bitrate of 401 kb/s as a 401', () => {
+    const stderr = 'Stream #0:0: Video: h264 (High), yuv420p, 1280x720, 401 kb/s, 25 fps';
+    expect(classifyExit({ ...base, stderr, code: 1 }).reason).toBe('crashed');
   });
 
   it('treats "Invalid data" right at the socket timeout as a silent server (timed out)', () => {

@@ -41,9 +41,10 @@ export interface ExitFacts {
   socketTimeoutMs: number;
 }
 
+// Status codes only with their phrase: a bare "401" can be a bitrate ("401 kb/s").
 const PATTERNS: Array<[RegExp, StreamFailureReason]> = [
-  [/\b(401|403)\b|Unauthorized|Forbidden/i, 'unauthorized'],
-  [/\b404\b|Not Found/i, 'not-found'],
+  [/\b401 Unauthorized|\b403 Forbidden|authorization failed/i, 'unauthorized'],
+  [/\b404 Not Found/i, 'not-found'],
   [/Connection refused/i, 'refused'],
   [/timed out/i, 'timed-out'],
   [
@@ -51,7 +52,7 @@ const PATTERNS: Array<[RegExp, StreamFailureReason]> = [
     'unreachable',
   ],
   [
-    /\b461\b|Unsupported transport|Decoder .* not found|codec not currently supported|Unknown encoder/i,
+    /\b461 Unsupported transport|Decoder .* not found|codec not currently supported|Unknown encoder/i,
     'unsupported',
   ],
 ];

@@ -35,7 +35,10 @@ export function createGuardedSpawn(
 }
 
 /** The command line of a running process, or null when there is none (or it is not ours to read). */
-export async function commandLineOf(pid: number, platform: NodeJS.Platform = process.platform): Promise<string | null> {
+export async function commandLineOf(
+  pid: number,
+  platform: NodeJS.Platform = process.platform,
+): Promise<string | null> {
   if (!Number.isInteger(pid) || pid <= 1) return null;
   try {
     if (platform === 'linux') {
@@ -45,12 +48,18 @@ export async function commandLineOf(pid: number, platform: NodeJS.Platform = pro
     if (platform === 'win32') {
       const { stdout } = await execFileAsync(
         'powershell.exe',
-        ['-NoProfile', '-Command', `(Get-CimInstance Win32_Process -Filter "ProcessId=${String(pid)}").CommandLine`],
+        [
+          '-NoProfile',
+          '-Command',
+          `(Get-CimInstance Win32_Process -Filter "ProcessId=${String(pid)}").CommandLine`,
+        ],
         { timeout: 5_000, windowsHide: true },
       );
       return stdout.trim() || null;
     }
-    const { stdout } = await execFileAsync('ps', ['-o', 'command=', '-p', String(pid)], { timeout: 5_000 });
+    const { stdout } = await execFileAsync('ps', ['-o', 'command=', '-p', String(pid)], {
+      timeout: 5_000,
+    });
     return stdout.trim() || null;
   } catch {
     return null;

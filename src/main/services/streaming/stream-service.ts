@@ -111,7 +111,9 @@ export class StreamService {
       swept.push(name);
     }
     if (swept.length) {
-      this.log(`swept ${String(swept.length)} stale session directories, ended ${String(reaped)} leftover ffmpeg`);
+      this.log(
+        `swept ${String(swept.length)} stale session directories, ended ${String(reaped)} leftover ffmpeg`,
+      );
     }
     return swept;
   }
