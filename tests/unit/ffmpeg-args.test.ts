@@ -29,6 +29,31 @@ describe('buildFfmpegArgs', () => {
     expect(args).not.toContain('nobuffer');
   });
 
+  it('cuts the classic setup too (2 s mpegts, list of 3), for the benchmark’s baseline', () => {
+    const hls = {
+      segmentSeconds: 2,
+      listSize: 3,
+      segmentType: 'mpegts' as const,
+      fastProbe: false,
+    };
+    const args = buildFfmpegArgs({ source: rtsp, outDir, socketTimeoutMs: 3000, hls });
+    expect(valueAfter(args, '-hls_time')).toBe('2');
+    expect(valueAfter(args, '-hls_list_size')).toBe('3');
+    expect(valueAfter(args, '-hls_segment_type')).toBe('mpegts');
+    expect(valueAfter(args, '-hls_segment_filename')).toBe(`${outDir}/seg-%d.ts`);
+    expect(args).not.toContain('-hls_fmp4_init_filename');
+    expect(args).not.toContain('-probesize');
+    const transcoded = buildFfmpegArgs({
+      source: rtsp,
+      outDir,
+      socketTimeoutMs: 3000,
+      hls: { ...hls, transcodeKbps: 800 },
+    });
+    expect(valueAfter(transcoded, '-c:v')).toBe('libx264');
+    expect(valueAfter(transcoded, '-b:v')).toBe('800k');
+    expect(valueAfter(transcoded, '-force_key_frames')).toBe('expr:gte(t,n_forced*2)');
+  });
+
   it('uses UDP when the camera asks for it', () => {
     const args = buildFfmpegArgs({
       source: { ...rtsp, transport: 'udp' },

@@ -36,6 +36,10 @@ describe('HLS handler', () => {
     expect(await playlist.text()).toContain(live);
     const init = await get(`vigil-stream://${live}/init.mp4`);
     expect(init.headers.get('content-type')).toBe('video/mp4');
+    writeFileSync(join(root, live, 'seg-3.ts'), 'ts');
+    expect((await get(`vigil-stream://${live}/seg-3.ts`)).headers.get('content-type')).toBe(
+      'video/mp2t',
+    );
     const segment = await get(`vigil-stream://${live}/seg-0.m4s`);
     expect(segment.status).toBe(200);
     expect(await segment.text()).toBe('segment-0');

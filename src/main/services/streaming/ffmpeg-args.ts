@@ -4,11 +4,30 @@ import { PLAYLIST_NAME } from '../../../shared/streams';
 import { encodeUserinfo } from './redact';
 import type { StreamSource, VideoCodec } from './source';
 
-/** HLS file names a session may contain; the protocol handler serves nothing else. */
-export const SEGMENT_PATTERN = /^seg-\d{1,9}\.m4s$/;
 export const INIT_NAME = 'init.mp4';
 
+/** How ffmpeg cuts HLS. Vigil uses VIGIL_HLS; the benchmark also runs classic setups. */
+export interface HlsProfile {
+  segmentSeconds: number;
+  listSize: number;
+  segmentType: 'fmp4' | 'mpegts';
+  /** Re-encode video with libx264 veryfast at this bitrate even when it is H.264. */
+  transcodeKbps?: number;
+  /** A small probe (saves ~150 ms of start-up). */
+  fastProbe: boolean;
+}
+
+/** 1 s fMP4 segments (measured: the lowest glass-to-glass with hls.js), a short list, a small probe. */
+export const VIGIL_HLS: HlsProfile = {
+  segmentSeconds: 1,
+  listSize: 6,
+  segmentType: 'fmp4',
+  fastProbe: true,
+};
+
 export interface FfmpegArgsOptions {
+  /** Default VIGIL_HLS. */
+  hls?: HlsProfile;
   source: StreamSource;
   outDir: string;
   /** ffmpeg's RTSP socket timeout. */
@@ -55,22 +74,22 @@ const X264 = [
   'yuv420p',
 ];
 
-function hlsOutput(outDir: string): string[] {
+function hlsOutput(outDir: string, hls: HlsProfile): string[] {
+  const fmp4 = hls.segmentType === 'fmp4';
   return [
     '-f',
     'hls',
     '-hls_time',
-    '1',
+    String(hls.segmentSeconds),
     '-hls_list_size',
-    '6',
+    String(hls.listSize),
     '-hls_segment_type',
-    'fmp4',
-    '-hls_fmp4_init_filename',
-    INIT_NAME,
+    hls.segmentType,
+    ...(fmp4 ? ['-hls_fmp4_init_filename', INIT_NAME] : []),
     '-hls_flags',
     'delete_segments+temp_file+independent_segments+program_date_time',
     '-hls_segment_filename',
-    join(outDir, 'seg-%d.m4s'),
+    join(outDir, fmp4 ? 'seg-%d.m4s' : 'seg-%d.ts'),
     join(outDir, PLAYLIST_NAME),
   ];
 }
@@ -112,17 +131,19 @@ function demoInput(hasDrawtext: boolean): string[] {
 /** Builds ffmpeg's argument array for one session (never a shell string). */
 export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
   const { source } = options;
+  const hls = options.hls ?? VIGIL_HLS;
   const head = ['-hide_banner', '-loglevel', 'info', '-nostats', '-progress', 'pipe:1'];
   if (source.kind === 'demo') {
-    return [...head, ...demoInput(options.hasDrawtext ?? false), ...hlsOutput(options.outDir)];
+    return [...head, ...demoInput(options.hasDrawtext ?? false), ...hlsOutput(options.outDir, hls)];
   }
   const codec = options.knownCodec ?? source.videoCodec ?? 'h264';
   const isSecure = source.url.startsWith('rtsps:');
+  const keyframes = ['-force_key_frames', `expr:gte(t,n_forced*${String(hls.segmentSeconds)})`];
   const video =
-    codec === 'h264'
+    codec === 'h264' && !hls.transcodeKbps
       ? ['-c:v', 'copy']
-      : // Chromium cannot play H.265 or MJPEG: make H.264 with a 1 s GOP for 1 s segments.
-        [...X264, '-force_key_frames', 'expr:gte(t,n_forced*1)', '-b:v', '2500k'];
+      : // Chromium cannot play H.265 or MJPEG: make H.264 with a keyframe per segment.
+        [...X264, ...keyframes, '-b:v', `${String(hls.transcodeKbps ?? 2500)}k`];
   const audio = source.audio === false ? ['-an'] : ['-map', '0:a:0?', '-c:a', 'aac', '-b:a', '64k'];
   return [
     ...head,
@@ -130,7 +151,7 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
     source.transport ?? 'tcp',
     '-timeout',
     String(options.socketTimeoutMs * 1000),
-    ...FAST_PROBE,
+    ...(hls.fastProbe ? FAST_PROBE : []),
     '-protocol_whitelist',
     isSecure ? 'rtsp,rtsps,rtp,srtp,tcp,udp,tls' : 'rtsp,rtp,tcp,udp',
     '-i',
@@ -139,6 +160,6 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
     '0:v:0',
     ...video,
     ...audio,
-    ...hlsOutput(options.outDir),
+    ...hlsOutput(options.outDir, hls),
   ];
 }

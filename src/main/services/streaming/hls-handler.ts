@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PLAYLIST_NAME, STREAM_SCHEME } from '../../../shared/streams';
-import { INIT_NAME, SEGMENT_PATTERN } from './ffmpeg-args';
+import { INIT_NAME } from './ffmpeg-args';
 import { SESSION_ID_PATTERN } from './stream-service';
 
 /** What `protocol.handle` takes; tests drive the same function over HTTP. */
@@ -16,7 +16,8 @@ export interface HlsHandlerOptions {
 const CONTENT_TYPES: Array<[RegExp, string]> = [
   [new RegExp(`^${PLAYLIST_NAME.replace('.', '\\.')}$`), 'application/vnd.apple.mpegurl'],
   [new RegExp(`^${INIT_NAME.replace('.', '\\.')}$`), 'video/mp4'],
-  [SEGMENT_PATTERN, 'video/iso.segment'],
+  [/^seg-\d{1,9}\.m4s$/, 'video/iso.segment'],
+  [/^seg-\d{1,9}\.ts$/, 'video/mp2t'],
 ];
 
 // Platforms without O_NOFOLLOW (Windows) fall back to the lstat check below.

@@ -10,6 +10,7 @@ import {
   type StreamEndReason,
   type StreamInfo,
 } from '../../../shared/streams';
+import type { HlsProfile } from './ffmpeg-args';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import { createGuardedSpawn, PID_FILE, reapLeftover } from './process-guard';
 import type { SourceResolver, VideoCodec } from './source';
@@ -35,6 +36,8 @@ export interface StreamServiceOptions {
   spawn?: SpawnFn;
   log?: (line: string) => void;
   timings?: Partial<SessionTimings>;
+  /** How ffmpeg cuts HLS; the app uses the default, the benchmark compares others. */
+  hls?: HlsProfile;
   now?: () => number;
 }
 
@@ -174,6 +177,7 @@ export class StreamService {
         spawn: this.spawn,
         timings: this.timings,
         ...(learned ? { knownCodec: learned } : {}),
+        ...(this.opts.hls ? { hls: this.opts.hls } : {}),
         log: this.log,
         onCodec: (codec) => this.learnedCodecs.set(cameraId, codec),
         onChange: () => this.onSessionChange(entry),

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { PLAYLIST_NAME, type StreamFailure } from '../../../shared/streams';
-import { buildFfmpegArgs } from './ffmpeg-args';
+import { buildFfmpegArgs, type HlsProfile } from './ffmpeg-args';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import { classifyExit, streamFailure } from './failure';
 import { PID_FILE } from './process-guard';
@@ -50,6 +50,7 @@ export interface SessionOptions {
   spawn: SpawnFn;
   timings: SessionTimings;
   knownCodec?: VideoCodec;
+  hls?: HlsProfile;
   /** Called on every phase change. */
   onChange: (session: StreamSession) => void;
   /** Called when ffmpeg reports the camera's video codec. */
@@ -158,6 +159,7 @@ export class StreamSession {
       socketTimeoutMs: this.opts.timings.socketTimeoutMs,
       ...(this.codec ? { knownCodec: this.codec } : {}),
       hasDrawtext: this.opts.binary.filters.has('drawtext'),
+      ...(this.opts.hls ? { hls: this.opts.hls } : {}),
     });
     this.spawnedAt = Date.now();
     const child = this.opts.spawn(this.opts.binary.path, args, {
