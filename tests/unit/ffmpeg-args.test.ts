@@ -11,16 +11,19 @@ function valueAfter(args: string[], flag: string): string | undefined {
 describe('buildFfmpegArgs', () => {
   const rtsp = { kind: 'rtsp' as const, url: 'rtsp://10.0.0.5:554/stream1' };
 
-  it('copies H.264 over TCP into 1 s fMP4 HLS segments with a socket timeout', () => {
+  it('copies H.264 over TCP into 0.5 s fMP4 HLS segments cut by time, with a socket timeout and a small probe', () => {
     const args = buildFfmpegArgs({ source: rtsp, outDir, socketTimeoutMs: 3000 });
     expect(valueAfter(args, '-rtsp_transport')).toBe('tcp');
     expect(valueAfter(args, '-timeout')).toBe('3000000');
     expect(valueAfter(args, '-c:v')).toBe('copy');
     expect(valueAfter(args, '-c:a')).toBe('aac');
-    expect(valueAfter(args, '-hls_time')).toBe('1');
+    expect(valueAfter(args, '-hls_time')).toBe('0.5');
+    expect(valueAfter(args, '-analyzeduration')).toBe('100000');
+    expect(valueAfter(args, '-probesize')).toBe('32768');
     expect(valueAfter(args, '-hls_segment_type')).toBe('fmp4');
+    // Cut by time: segments may start between keyframes, so they are not declared independent.
     expect(valueAfter(args, '-hls_flags')).toBe(
-      'delete_segments+temp_file+independent_segments+program_date_time',
+      'delete_segments+temp_file+split_by_time+program_date_time',
     );
     expect(valueAfter(args, '-protocol_whitelist')).toBe('rtsp,rtp,tcp,udp');
     expect(args.at(-1)).toBe(`${outDir}/index.m3u8`);

@@ -15,14 +15,21 @@ export interface HlsProfile {
   transcodeKbps?: number;
   /** A small probe (saves ~150 ms of start-up). */
   fastProbe: boolean;
+  /** Cut at segmentSeconds even between keyframes (segments are then not independent). */
+  splitByTime?: boolean;
 }
 
-/** 1 s fMP4 segments (measured: the lowest glass-to-glass with hls.js), a short list, a small probe. */
+/**
+ * Half-second fMP4 segments cut by time (the first one still starts on a keyframe), a
+ * 5 s list, a small probe. Measured (docs/benchmarks.md): against 1 s keyframe-cut
+ * segments, start → first frame 2.4 → 1.65 s and glass-to-glass 2.9 → 1.9 s.
+ */
 export const VIGIL_HLS: HlsProfile = {
-  segmentSeconds: 1,
-  listSize: 6,
+  segmentSeconds: 0.5,
+  listSize: 10,
   segmentType: 'fmp4',
   fastProbe: true,
+  splitByTime: true,
 };
 
 export interface FfmpegArgsOptions {
@@ -61,7 +68,7 @@ export function withCredentials(url: string, username?: string, password?: strin
 }
 
 // Reads quickly: a small probe saves ~150 ms; never -fflags nobuffer (it costs a GOP).
-const FAST_PROBE = ['-analyzeduration', '500000', '-probesize', '500000'];
+const FAST_PROBE = ['-analyzeduration', '100000', '-probesize', '32768'];
 
 const X264 = [
   '-c:v',
@@ -87,7 +94,9 @@ function hlsOutput(outDir: string, hls: HlsProfile): string[] {
     hls.segmentType,
     ...(fmp4 ? ['-hls_fmp4_init_filename', INIT_NAME] : []),
     '-hls_flags',
-    'delete_segments+temp_file+independent_segments+program_date_time',
+    hls.splitByTime
+      ? 'delete_segments+temp_file+split_by_time+program_date_time'
+      : 'delete_segments+temp_file+independent_segments+program_date_time',
     '-hls_segment_filename',
     join(outDir, fmp4 ? 'seg-%d.m4s' : 'seg-%d.ts'),
     join(outDir, PLAYLIST_NAME),
@@ -138,7 +147,9 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
   }
   const codec = options.knownCodec ?? source.videoCodec ?? 'h264';
   const isSecure = source.url.startsWith('rtsps:');
-  const keyframes = ['-force_key_frames', `expr:gte(t,n_forced*${String(hls.segmentSeconds)})`];
+  // Transcoded video gets a keyframe per segment, but not more than one a second.
+  const keyframeEvery = Math.max(1, hls.segmentSeconds);
+  const keyframes = ['-force_key_frames', `expr:gte(t,n_forced*${String(keyframeEvery)})`];
   const video =
     codec === 'h264' && !hls.transcodeKbps
       ? ['-c:v', 'copy']

@@ -92,6 +92,7 @@ export class StreamSession {
   /** Set while a copy run is replaced by a transcoding run: its files must not count. */
   private relaunching = false;
   private wentLive = false;
+  private lastOutTimeUs = 0;
   private stopping: Promise<void> | null = null;
 
   constructor(opts: SessionOptions) {
@@ -243,7 +244,17 @@ export class StreamSession {
   }
 
   private onProgress(chunk: string): void {
-    if (this.stallTimer) this.stallTimer.refresh();
+    // Only media time moving forward counts: ffmpeg keeps reporting while a frozen camera
+    // sends nothing (RTCP alone keeps the session up).
+    let advanced = false;
+    for (const match of chunk.matchAll(/out_time_us=(\d+)/g)) {
+      const outTime = Number(match[1]);
+      if (outTime > this.lastOutTimeUs) {
+        this.lastOutTimeUs = outTime;
+        advanced = true;
+      }
+    }
+    if (advanced) this.stallTimer?.refresh();
     // ffmpeg reports progress about twice a second: a cheap second trigger for readiness.
     if (this.phase === 'starting' && chunk.includes('progress=')) void this.checkPlaylist();
   }

@@ -1,19 +1,6 @@
-import Hls, { type HlsConfig } from 'hls.js';
+import Hls from 'hls.js';
 import { useEffect, useRef, useState, type RefObject } from 'react';
-
-/**
- * Tuned for ffmpeg's 1 s segments. Measured here: ~1.5 s glass-to-glass with no stalls;
- * the same settings with 2 s segments stalled, and lowLatencyMode does nothing for
- * ffmpeg's (non-LL) playlists.
- */
-export const LIVE_HLS_CONFIG: Partial<HlsConfig> = {
-  liveSyncDurationCount: 1,
-  liveMaxLatencyDurationCount: 3,
-  maxLiveSyncPlaybackRate: 1.5,
-  backBufferLength: 10,
-  lowLatencyMode: false,
-  enableWorker: true,
-};
+import { LIVE_HLS_CONFIG } from './hls-config';
 
 /** No new frame for this long while main says live: the player tries to recover. */
 export const STALL_MS = 5_000;

@@ -1,0 +1,458 @@
+// npm run bench [-- --runs 10] [-- --long]
+// Measures Vigil against the classic HLS setup and a transcoding setup, in one run, on
+// 127.0.0.1 with the fake GStreamer camera(s), in Debian Chromium. Writes docs/benchmarks.*.
+import { execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { createSourceResolver } from '../src/main/services/cameras/demo-camera';
+import { VIGIL_HLS, type HlsProfile } from '../src/main/services/streaming/ffmpeg-args';
+import { probeFfmpeg } from '../src/main/services/streaming/ffmpeg-binary';
+import { createHlsHandler } from '../src/main/services/streaming/hls-handler';
+import type { StreamSource } from '../src/main/services/streaming/source';
+import { StreamService } from '../src/main/services/streaming/stream-service';
+import { LIVE_HLS_CONFIG } from '../src/renderer/src/live/hls-config';
+import type { StreamInfo } from '../src/shared/streams';
+import { startApp } from '../tests/e2e/harness';
+import {
+  hasGstreamerRtsp,
+  startFakeCamera,
+  stopAllFakeCameras,
+} from '../tests/fixtures/fake-camera';
+import { serveOverHttp } from '../tests/helpers/hls-http';
+import { isAlive } from '../tests/helpers/stream-harness';
+import { chart, report, type Results } from './report';
+
+const argv = process.argv.slice(2);
+const RUNS = Number(argv[argv.indexOf('--runs') + 1]) || 10;
+const LONG = argv.includes('--long');
+const WARMUP_MS = 30_000;
+const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+const FFMPEG = process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg';
+const ROOT = new URL('..', import.meta.url).pathname;
+
+const CLASSIC: HlsProfile = {
+  segmentSeconds: 2,
+  listSize: 3,
+  segmentType: 'mpegts',
+  fastProbe: false,
+};
+const PROFILES = {
+  vigil: { label: 'Vigil (1 s fMP4, tuned hls.js)', hls: VIGIL_HLS, player: LIVE_HLS_CONFIG },
+  classic: { label: 'Classic (2 s mpegts, list 3, hls.js defaults)', hls: CLASSIC, player: {} },
+  transcode: {
+    label: 'Transcode (classic + libx264 veryfast 800k)',
+    hls: { ...CLASSIC, transcodeKbps: 800 },
+    player: {},
+  },
+} as const;
+type ProfileName = keyof typeof PROFILES;
+const NAMES = Object.keys(PROFILES) as ProfileName[];
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+function machineTicks(): { busy: number; total: number } {
+  const parts =
+    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ??
+    [];
+  const total = parts.reduce((a, b) => a + b, 0);
+  return { busy: total - (parts[3] ?? 0) - (parts[4] ?? 0), total };
+}
+/** CPU of the given processes (% of one core) and of the whole machine (% of all cores) over a window. */
+async function sampleCpu(
+  pids: number[],
+  ms: number,
+): Promise<{ perProcess: number[]; machine: number }> {
+  const before = pids.map(cpuTicks);
+  const m0 = machineTicks();
+  const t0 = Date.now();
+  await sleep(ms);
+  const seconds = (Date.now() - t0) / 1000;
+  const m1 = machineTicks();
+  return {
+    perProcess: pids.map(
+      (pid, i) => ((cpuTicks(pid) - (before[i] ?? 0)) / CLK_TCK / seconds) * 100,
+    ),
+    machine: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100,
+  };
+}
+
+/** A stream service for one profile, its events, and its HLS files over HTTP. */
+async function rig(profile: ProfileName, cameras: Map<string, StreamSource>) {
+  const waiters: Array<(info: StreamInfo) => void> = [];
+  const service = new StreamService({
+    tempRoot: mkdtempSync(join(tmpdir(), `vigil-bench-${profile}-`)),
+    sources: createSourceResolver((id) => cameras.get(id)),
+    ffmpeg: () => probeFfmpeg({ env: { FFMPEG_BIN: FFMPEG } }),
+    emit: (info) => {
+      for (const w of waiters.splice(0)) w(info);
+    },
+    hls: PROFILES[profile].hls,
+  });
+  await service.init();
+  const http = await serveOverHttp(
+    createHlsHandler({ liveDirectory: (id) => service.liveDirectory(id) }),
+  );
+  const next = (cameraId: string, state: StreamInfo['state']) =>
+    new Promise<StreamInfo>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${profile}/${cameraId}: no ${state} in 20 s`)),
+        20_000,
+      );
+      const check = (info: StreamInfo) => {
+        if (info.cameraId === cameraId && info.state === state) {
+          clearTimeout(timer);
+          resolve(info);
+        } else if (info.cameraId === cameraId && info.state === 'failed') {
+          clearTimeout(timer);
+          reject(new Error(`${profile}/${cameraId} failed: ${info.failure?.message ?? ''}`));
+        } else waiters.push(check);
+      };
+      waiters.push(check);
+    });
+  return { service, http, next };
+}
+
+async function benchPage(page: Page): Promise<void> {
+  const hlsJs = readFileSync(join(ROOT, 'node_modules/hls.js/dist/hls.min.js'));
+  const html = readFileSync(join(ROOT, 'bench/player.html'));
+  const server = createServer((req, res) => {
+    if (req.url === '/hls.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs);
+    else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await page.goto(`http://127.0.0.1:${String((server.address() as AddressInfo).port)}/player.html`);
+}
+
+/** Starts a tile in the bench page with the given hls.js config. */
+function play(page: Page, id: string, url: string, config: object): Promise<void> {
+  const arg: { id: string; url: string; config: Record<string, unknown> } = {
+    id,
+    url,
+    config: { ...config },
+  };
+  return page.evaluate((a) => window.benchPlay(a.id, a.url, a.config), arg);
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ??
+    NaN
+  );
+};
+const summary = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  n: values.length,
+  values,
+});
+
+async function main(): Promise<void> {
+  if (!hasGstreamerRtsp())
+    throw new Error('the benchmark needs the GStreamer RTSP server (see README)');
+  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
+    throw new Error('run npm run build first');
+  const started = Date.now();
+  const camera = await startFakeCamera({ audio: 'pcma', timecode: true });
+  log(`camera ${camera.url}: 1280x720 25 fps, 1 s GOP, clients join mid-GOP`);
+  const cameras = new Map<string, StreamSource>([['cam', { kind: 'rtsp', url: camera.url }]]);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+  await benchPage(page);
+  const rigs = Object.fromEntries(
+    await Promise.all(NAMES.map(async (n) => [n, await rig(n, cameras)] as const)),
+  ) as Record<ProfileName, Awaited<ReturnType<typeof rig>>>;
+
+  // 1. Start-up and stop, round-robin over the profiles so drift and noise hit all alike.
+  const startup = Object.fromEntries(
+    NAMES.map((n) => [
+      n,
+      { playlist: [] as number[], frame: [] as number[], stop: [] as number[] },
+    ]),
+  );
+  for (let run = 0; run < RUNS; run++) {
+    for (const name of NAMES) {
+      const { service, http, next } = rigs[name];
+      const live = next('cam', 'live');
+      const t0 = Date.now();
+      await service.start('cam', { viewer: 'bench', durationSec: 0 });
+      const info = await live;
+      const tPlaylist = Date.now() - t0;
+      const id = `${name}-${String(run)}`;
+      await play(page, id, http.toHttp(info.url ?? ''), PROFILES[name].player);
+      const firstFrameAt = await page.evaluate((i) => window.benchFirstFrame(i), id);
+      const pid = service.pids()[0] ?? -1;
+      const dir = service.liveDirectory(info.sessionId) ?? '';
+      const s0 = Date.now();
+      await service.stop('cam', 'bench');
+      const stopMs = Date.now() - s0;
+      if (isAlive(pid) || existsSync(dir))
+        throw new Error(`${name}: stop left ffmpeg or its directory`);
+      await page.evaluate((i) => window.benchStop(i), id);
+      const s = startup[name];
+      s?.playlist.push(tPlaylist);
+      s?.frame.push(firstFrameAt - t0);
+      s?.stop.push(stopMs);
+    }
+    log(`start-up run ${String(run + 1)}/${String(RUNS)} done`);
+  }
+
+  // 2. Vigil through its real UI: click → poster on screen, click → first advancing frame.
+  const app = await startApp();
+  const cam = await app.registry.add({
+    name: 'Bench camera',
+    source: { kind: 'rtsp', url: camera.url },
+  });
+  const dashboard = await app.openDashboard();
+  await dashboard
+    .getByRole('article', { name: 'Bench camera' })
+    .locator('img')
+    .waitFor({ timeout: 20_000 });
+  await app.context.addInitScript({
+    content: `(() => {
+      window.__bench = { posterAt: null, firstFrameAt: null };
+      new MutationObserver(() => {
+        const v = document.querySelector('video');
+        if (!v || window.__bench.watching) return;
+        window.__bench.watching = true;
+        const poster = () => { if (!window.__bench.posterAt && v.poster) window.__bench.posterAt = Date.now(); };
+        poster();
+        new MutationObserver(poster).observe(v, { attributes: true, attributeFilter: ['poster'] });
+        let n = 0;
+        const onFrame = () => { n++; if (n === 2) window.__bench.firstFrameAt = Date.now(); else v.requestVideoFrameCallback(onFrame); };
+        v.requestVideoFrameCallback(onFrame);
+      }).observe(document, { childList: true, subtree: true });
+    })();`,
+  });
+  const ui = { poster: [] as number[], frame: [] as number[], stopClick: [] as number[] };
+  for (let run = 0; run < RUNS; run++) {
+    const opened = app.nextPage();
+    const t0 = Date.now();
+    await dashboard
+      .getByRole('article', { name: 'Bench camera' })
+      .getByRole('button', { name: 'Start live stream' })
+      .click();
+    const live = await opened;
+    await live.waitForFunction(
+      () =>
+        (window as unknown as { __bench: { firstFrameAt: number | null } }).__bench.firstFrameAt !==
+        null,
+      undefined,
+      { timeout: 20_000 },
+    );
+    const marks = await live.evaluate(
+      () => (window as unknown as { __bench: { posterAt: number; firstFrameAt: number } }).__bench,
+    );
+    ui.poster.push(marks.posterAt - t0);
+    ui.frame.push(marks.firstFrameAt - t0);
+    const closed = live.waitForEvent('close');
+    const s0 = Date.now();
+    await live.getByRole('button', { name: 'Stop' }).click();
+    await closed;
+    while (app.streams.list().length) await sleep(5);
+    ui.stopClick.push(Date.now() - s0);
+  }
+  log('UI runs done');
+  await app.registry.remove(cam.id);
+  await app.dispose();
+
+  // 3. Steady state: all three play at once for 30 s; then latency, CPU and memory.
+  for (const name of NAMES) {
+    const { service, http, next } = rigs[name];
+    const live = next('cam', 'live');
+    await service.start('cam', { viewer: 'bench', durationSec: 0 });
+    const info = await live;
+    await play(page, `steady-${name}`, http.toHttp(info.url ?? ''), PROFILES[name].player);
+  }
+  log(`steady state: waiting ${String(WARMUP_MS / 1000)} s`);
+  await sleep(WARMUP_MS);
+  const steady: Record<
+    string,
+    {
+      g2g: number[];
+      g2gTrue: number[];
+      hlsLatency: number[];
+      cpu: number;
+      rssMb: number;
+      fps: number;
+    }
+  > = {};
+  const pids = NAMES.map((n) => rigs[n].service.pids()[0] ?? -1);
+  const cpu = await sampleCpu(pids, 10_000);
+  for (const [i, name] of NAMES.entries()) {
+    const g2g: number[] = [];
+    const g2gTrue: number[] = [];
+    const hlsLatency: number[] = [];
+    const f0 = (await page.evaluate((id) => window.benchSample(id), `steady-${name}`)).frames;
+    const t0 = Date.now();
+    for (let k = 0; k < 10; k++) {
+      const sample = await page.evaluate((id) => window.benchSample(id), `steady-${name}`);
+      if (sample.glassToGlassMs !== null) g2g.push(sample.glassToGlassMs);
+      if (sample.hlsLatencyS !== null) hlsLatency.push(sample.hlsLatencyS * 1000);
+      const truth = await page.evaluate((id) => window.benchTimecode(id), `steady-${name}`);
+      if (truth !== null) g2gTrue.push(truth);
+      await sleep(500);
+    }
+    const f1 = (await page.evaluate((id) => window.benchSample(id), `steady-${name}`)).frames;
+    steady[name] = {
+      g2g,
+      g2gTrue,
+      hlsLatency,
+      cpu: cpu.perProcess[i] ?? NaN,
+      rssMb: rssMb(pids[i] ?? -1),
+      fps: ((f1 - f0) / (Date.now() - t0)) * 1000,
+    };
+  }
+  // 4. Long mode: drift of Vigil's latency over 10 minutes.
+  const drift: Array<{ minute: number; g2gMs: number | null }> = [];
+  if (LONG) {
+    log('long mode: sampling Vigil latency for 10 minutes');
+    for (let s = 0; s <= 600; s += 30) {
+      const sample = await page.evaluate((id) => window.benchSample(id), 'steady-vigil');
+      const truth = await page.evaluate((id) => window.benchTimecode(id), 'steady-vigil');
+      drift.push({ minute: s / 60, g2gMs: truth ?? sample.glassToGlassMs });
+      if (s < 600) await sleep(30_000);
+    }
+  }
+  for (const name of NAMES) {
+    await page.evaluate((id) => window.benchStop(id), `steady-${name}`);
+    await rigs[name].service.stopAll();
+  }
+
+  // 5. Scale: 1, 4, 8, 16 simultaneous Vigil streams, each from its own camera.
+  const scaleCams = await Promise.all(
+    Array.from({ length: 16 }, () => startFakeCamera({ audio: 'none', size: '640x360' })),
+  );
+  scaleCams.forEach((c, i) => cameras.set(`scale-${String(i)}`, { kind: 'rtsp', url: c.url }));
+  const scale: Results['scale'] = [];
+  for (const n of [1, 4, 8, 16]) {
+    const { service, http, next } = rigs.vigil;
+    const ids = Array.from({ length: n }, (_, i) => `scale-${String(i)}`);
+    const lives = ids.map((id) => next(id, 'live'));
+    await Promise.all(ids.map((id) => service.start(id, { viewer: 'bench', durationSec: 0 })));
+    const infos = await Promise.all(lives);
+    for (const info of infos) {
+      await play(
+        page,
+        `n${String(n)}-${info.cameraId}`,
+        http.toHttp(info.url ?? ''),
+        LIVE_HLS_CONFIG,
+      );
+    }
+    await sleep(8_000);
+    const before = await Promise.all(
+      ids.map((id) => page.evaluate((i) => window.benchSample(i), `n${String(n)}-${id}`)),
+    );
+    const t0 = Date.now();
+    const load = await sampleCpu(service.pids(), 4_000);
+    const after = await Promise.all(
+      ids.map((id) => page.evaluate((i) => window.benchSample(i), `n${String(n)}-${id}`)),
+    );
+    const seconds = (Date.now() - t0) / 1000;
+    const fps = after.map((a, i) => (a.frames - (before[i]?.frames ?? 0)) / seconds);
+    scale.push({
+      streams: n,
+      ffmpegCpuTotal: load.perProcess.reduce((a, b) => a + b, 0),
+      machineCpu: load.machine,
+      minFps: Math.min(...fps),
+      allAdvancing: fps.every((f) => f >= 10),
+    });
+    log(
+      `scale ${String(n)}: min ${Math.min(...fps).toFixed(1)} fps, ffmpeg ${load.perProcess.reduce((a, b) => a + b, 0).toFixed(1)}% of a core`,
+    );
+    for (const id of ids) await page.evaluate((i) => window.benchStop(i), `n${String(n)}-${id}`);
+    await service.stopAll();
+  }
+
+  const results: Results = {
+    date: new Date().toISOString(),
+    machine: `${cpus()[0]?.model ?? 'cpu'} × ${String(cpus().length)}, ${execSync('ffmpeg -version').toString().split('\n')[0] ?? ''}, ${browser.version()}`,
+    runs: RUNS,
+    profiles: Object.fromEntries(NAMES.map((n) => [n, PROFILES[n].label])),
+    startup: Object.fromEntries(
+      NAMES.map((n) => [
+        n,
+        {
+          playlist: summary(startup[n]?.playlist ?? []),
+          frame: summary(startup[n]?.frame ?? []),
+          stop: summary(startup[n]?.stop ?? []),
+        },
+      ]),
+    ),
+    ui: { poster: summary(ui.poster), frame: summary(ui.frame), stopClick: summary(ui.stopClick) },
+    steady: Object.fromEntries(
+      NAMES.map((n) => {
+        const s = steady[n];
+        return [
+          n,
+          {
+            g2g: summary(s?.g2g ?? []),
+            g2gTrue: summary(s?.g2gTrue ?? []),
+            hlsLatency: summary(s?.hlsLatency ?? []),
+            cpu: s?.cpu ?? NaN,
+            rssMb: s?.rssMb ?? NaN,
+            fps: s?.fps ?? NaN,
+          },
+        ];
+      }),
+    ),
+    scale,
+    drift,
+    durationS: Math.round((Date.now() - started) / 1000),
+  };
+  const docs = join(ROOT, 'docs');
+  writeFileSync(join(docs, 'benchmarks.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = report(results);
+  writeFileSync(join(docs, 'benchmarks.md'), markdown);
+  writeFileSync(join(docs, 'benchmarks.svg'), chart(results));
+  console.log(markdown);
+  await browser.close();
+  await stopAllFakeCameras();
+  for (const name of NAMES) await rigs[name].http.close();
+}
+
+declare global {
+  interface Window {
+    benchPlay: (id: string, url: string, config: object) => void;
+    benchFirstFrame: (id: string) => Promise<number>;
+    benchSample: (id: string) => {
+      frames: number;
+      glassToGlassMs: number | null;
+      hlsLatencyS: number | null;
+    };
+    benchStop: (id: string) => void;
+    benchTimecode: (id: string) => Promise<number | null>;
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    console.error(error);
+    await stopAllFakeCameras();
+    process.exit(1);
+  },
+);
