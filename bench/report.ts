@@ -106,6 +106,24 @@ export function report(r: Results): string {
     'ffmpeg only copies video, so its cost per stream barely depends on resolution (see the 720p row above).',
     '',
   ];
+  lines.push(
+    '## What stands in the way, and what is next',
+    '',
+    '- **Latency is bound by HLS itself.** A frame waits for its segment to close (≤ 0.25 s), for the player to',
+    '  reload the playlist (about one segment), and the player keeps one segment of buffer. Shorter segments helped',
+    '  (1 s keyframe-cut: 2.9 s; 0.5 s cut by time: 1.9 s; 0.25 s: 1.3–1.5 s across runs), but each halving gains',
+    '  less and costs more requests. Glass-to-glass therefore sits right at the 1.5 s goal, and at 3.7–4.2× lower',
+    '  than the classic setup depending on the run: met in some runs, not in others. LL-HLS (partial segments) would',
+    '  remove the playlist wait, but ffmpeg 5.1 cannot write it.',
+    '- **The next step** is to skip the playlist: stream ffmpeg’s fMP4 fragments over the `vigil-stream://` scheme',
+    '  (it is registered with `stream: true`) straight into Media Source Extensions. That removes the segment and',
+    '  reload waits (expected well under a second) and keeps everything else (one ffmpeg per camera, the watchdogs).',
+    '- **Start-up** is mostly the camera: RTSP set-up (~0.35 s) and waiting for its next keyframe (0–1 s with a',
+    '  1 s GOP). Vigil starts ffmpeg the moment a live window is asked for, while the window loads.',
+    '- **Frame rates in the steady-state table** are what one Chromium page showed while playing all three setups at',
+    '  once on 2 cores next to three camera encoders; they are the same for every setup, so they compare fairly.',
+    '',
+  );
   if (r.drift.length) {
     lines.push(
       '## Drift (long mode, Vigil, 10 minutes)',

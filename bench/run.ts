@@ -29,6 +29,8 @@ import { chart, report, type Results } from './report';
 const argv = process.argv.slice(2);
 const RUNS = Number(argv[argv.indexOf('--runs') + 1]) || 10;
 const LONG = argv.includes('--long');
+/** Tuning runs: start-up and steady state only (no UI, no scale); results are not written. */
+const QUICK = argv.includes('--quick');
 const WARMUP_MS = 30_000;
 const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
 const FFMPEG = process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg';
@@ -41,7 +43,11 @@ const CLASSIC: HlsProfile = {
   fastProbe: false,
 };
 const PROFILES = {
-  vigil: { label: 'Vigil (1 s fMP4, tuned hls.js)', hls: VIGIL_HLS, player: LIVE_HLS_CONFIG },
+  vigil: {
+    label: `Vigil (${String(VIGIL_HLS.segmentSeconds)} s fMP4, tuned hls.js)`,
+    hls: VIGIL_HLS,
+    player: LIVE_HLS_CONFIG,
+  },
   classic: { label: 'Classic (2 s mpegts, list 3, hls.js defaults)', hls: CLASSIC, player: {} },
   transcode: {
     label: 'Transcode (classic + libx264 veryfast 800k)',
@@ -221,18 +227,21 @@ async function main(): Promise<void> {
   }
 
   // 2. Vigil through its real UI: click → poster on screen, click → first advancing frame.
-  const app = await startApp();
-  const cam = await app.registry.add({
-    name: 'Bench camera',
-    source: { kind: 'rtsp', url: camera.url },
-  });
-  const dashboard = await app.openDashboard();
-  await dashboard
-    .getByRole('article', { name: 'Bench camera' })
-    .locator('img')
-    .waitFor({ timeout: 20_000 });
-  await app.context.addInitScript({
-    content: `(() => {
+  const ui = { poster: [] as number[], frame: [] as number[], stopClick: [] as number[] };
+  if (!QUICK) await uiRuns(ui);
+  async function uiRuns(into: typeof ui): Promise<void> {
+    const app = await startApp();
+    const cam = await app.registry.add({
+      name: 'Bench camera',
+      source: { kind: 'rtsp', url: camera.url },
+    });
+    const dashboard = await app.openDashboard();
+    await dashboard
+      .getByRole('article', { name: 'Bench camera' })
+      .locator('img')
+      .waitFor({ timeout: 20_000 });
+    await app.context.addInitScript({
+      content: `(() => {
       window.__bench = { posterAt: null, firstFrameAt: null };
       new MutationObserver(() => {
         const v = document.querySelector('video');
@@ -246,38 +255,39 @@ async function main(): Promise<void> {
         v.requestVideoFrameCallback(onFrame);
       }).observe(document, { childList: true, subtree: true });
     })();`,
-  });
-  const ui = { poster: [] as number[], frame: [] as number[], stopClick: [] as number[] };
-  for (let run = 0; run < RUNS; run++) {
-    const opened = app.nextPage();
-    const t0 = Date.now();
-    await dashboard
-      .getByRole('article', { name: 'Bench camera' })
-      .getByRole('button', { name: 'Start live stream' })
-      .click();
-    const live = await opened;
-    await live.waitForFunction(
-      () =>
-        (window as unknown as { __bench: { firstFrameAt: number | null } }).__bench.firstFrameAt !==
-        null,
-      undefined,
-      { timeout: 20_000 },
-    );
-    const marks = await live.evaluate(
-      () => (window as unknown as { __bench: { posterAt: number; firstFrameAt: number } }).__bench,
-    );
-    ui.poster.push(marks.posterAt - t0);
-    ui.frame.push(marks.firstFrameAt - t0);
-    const closed = live.waitForEvent('close');
-    const s0 = Date.now();
-    await live.getByRole('button', { name: 'Stop' }).click();
-    await closed;
-    while (app.streams.list().length) await sleep(5);
-    ui.stopClick.push(Date.now() - s0);
+    });
+    for (let run = 0; run < RUNS; run++) {
+      const opened = app.nextPage();
+      const t0 = Date.now();
+      await dashboard
+        .getByRole('article', { name: 'Bench camera' })
+        .getByRole('button', { name: 'Start live stream' })
+        .click();
+      const live = await opened;
+      await live.waitForFunction(
+        () =>
+          (window as unknown as { __bench: { firstFrameAt: number | null } }).__bench
+            .firstFrameAt !== null,
+        undefined,
+        { timeout: 20_000 },
+      );
+      const marks = await live.evaluate(
+        () =>
+          (window as unknown as { __bench: { posterAt: number; firstFrameAt: number } }).__bench,
+      );
+      into.poster.push(marks.posterAt - t0);
+      into.frame.push(marks.firstFrameAt - t0);
+      const closed = live.waitForEvent('close');
+      const s0 = Date.now();
+      await live.getByRole('button', { name: 'Stop' }).click();
+      await closed;
+      while (app.streams.list().length) await sleep(5);
+      into.stopClick.push(Date.now() - s0);
+    }
+    log('UI runs done');
+    await app.registry.remove(cam.id);
+    await app.dispose();
   }
-  log('UI runs done');
-  await app.registry.remove(cam.id);
-  await app.dispose();
 
   // 3. Steady state: all three play at once for 30 s; then latency, CPU and memory.
   for (const name of NAMES) {
@@ -343,12 +353,14 @@ async function main(): Promise<void> {
   }
 
   // 5. Scale: 1, 4, 8, 16 simultaneous Vigil streams, each from its own camera.
-  const scaleCams = await Promise.all(
-    Array.from({ length: 16 }, () => startFakeCamera({ audio: 'none', size: '640x360' })),
-  );
+  const scaleCams = QUICK
+    ? []
+    : await Promise.all(
+        Array.from({ length: 16 }, () => startFakeCamera({ audio: 'none', size: '640x360' })),
+      );
   scaleCams.forEach((c, i) => cameras.set(`scale-${String(i)}`, { kind: 'rtsp', url: c.url }));
   const scale: Results['scale'] = [];
-  for (const n of [1, 4, 8, 16]) {
+  for (const n of QUICK ? [] : [1, 4, 8, 16]) {
     const { service, http, next } = rigs.vigil;
     const ids = Array.from({ length: n }, (_, i) => `scale-${String(i)}`);
     const lives = ids.map((id) => next(id, 'live'));
@@ -423,6 +435,17 @@ async function main(): Promise<void> {
     drift,
     durationS: Math.round((Date.now() - started) / 1000),
   };
+  if (QUICK) {
+    for (const n of NAMES) {
+      const x = results.steady[n];
+      log(
+        `${n}: start → frame p50 ${String(results.startup[n]?.frame.p50)} ms, g2g p50 ${String(x?.g2gTrue.p50)} ms, ${String(x?.fps.toFixed(1))} fps`,
+      );
+    }
+    await browser.close();
+    await stopAllFakeCameras();
+    return;
+  }
   const docs = join(ROOT, 'docs');
   writeFileSync(join(docs, 'benchmarks.json'), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = report(results);

@@ -107,6 +107,11 @@ const windows = new WindowManager({
   cameraName,
   onClosed: (viewer) => void streams.releaseViewer(viewer),
   bounds,
+  // Errors reach the page when it asks for the same stream; nothing to report twice.
+  onLiveWindow: (cameraId, viewer) =>
+    void streams
+      .start(cameraId, { viewer, durationSec: registry.durationSec(cameraId) })
+      .catch(() => undefined),
 });
 
 let tray: AppTray | null = null;

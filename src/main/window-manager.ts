@@ -16,6 +16,11 @@ export interface WindowManagerOptions {
   /** A window closed: drop its hold on streams. */
   onClosed: (viewer: string) => void;
   bounds: WindowStateStore;
+  /**
+   * A live window was just created (its page not loaded yet): start the stream now, so
+   * ffmpeg connects while the page loads. The page's own start then joins it.
+   */
+  onLiveWindow?: (cameraId: string, viewer: string) => void;
 }
 
 export const LIVE_DEFAULT = { width: 800, height: 600 };
@@ -50,6 +55,7 @@ export class WindowManager implements WindowPort {
     const win = this.create(key, this.opts.cameraName(cameraId), LIVE_DEFAULT, true);
     this.live.set(cameraId, win);
     this.track(win, key, () => this.live.delete(cameraId));
+    this.opts.onLiveWindow?.(cameraId, viewerOf(win));
     await loadPage(win, 'live.html', { camera: cameraId });
   }
 

@@ -272,6 +272,11 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       }
       const page = await context.newPage();
       livePages.set(cameraId, page);
+      // As in the app: the stream starts while the page loads.
+      const viewer = `window:${String(pageIds.get(page))}`;
+      streams
+        .start(cameraId, { viewer, durationSec: registry.durationSec(cameraId) })
+        .catch(() => undefined);
       await page.goto(`${renderer.origin}/live.html?camera=${encodeURIComponent(cameraId)}`);
     },
     close(viewer) {

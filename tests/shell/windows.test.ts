@@ -24,12 +24,14 @@ function manager() {
     join(mkdtempSync(join(tmpdir(), 'vigil-ws-')), 'window-state.json'),
     10,
   );
+  const started: Array<[string, string]> = [];
   const wm = new WindowManager({
     cameraName: (id) => `Camera ${id}`,
     onClosed: (v) => closed.push(v),
     bounds: store,
+    onLiveWindow: (cameraId, viewer) => started.push([cameraId, viewer]),
   });
-  return { wm, closed, store };
+  return { wm, closed, store, started };
 }
 
 describe('the secure window factory', () => {
@@ -103,8 +105,10 @@ describe('WindowManager', () => {
   });
 
   it('one live window per camera: asking again focuses it; title is the camera name', async () => {
-    const { wm } = manager();
+    const { wm, started } = manager();
     await wm.openLive('a');
+    // The stream is asked for when the window is created, before its page has loaded.
+    expect(started).toEqual([['a', viewerOf(wm.liveWindow('a') as never)]]);
     const first = asFake(wm.liveWindow('a'));
     await wm.openLive('a');
     expect(asFake(wm.liveWindow('a'))).toBe(first);

@@ -11,13 +11,13 @@ function valueAfter(args: string[], flag: string): string | undefined {
 describe('buildFfmpegArgs', () => {
   const rtsp = { kind: 'rtsp' as const, url: 'rtsp://10.0.0.5:554/stream1' };
 
-  it('copies H.264 over TCP into 0.5 s fMP4 HLS segments cut by time, with a socket timeout and a small probe', () => {
+  it('copies H.264 over TCP into 0.25 s fMP4 HLS segments cut by time, with a socket timeout and a small probe', () => {
     const args = buildFfmpegArgs({ source: rtsp, outDir, socketTimeoutMs: 3000 });
     expect(valueAfter(args, '-rtsp_transport')).toBe('tcp');
     expect(valueAfter(args, '-timeout')).toBe('3000000');
     expect(valueAfter(args, '-c:v')).toBe('copy');
     expect(valueAfter(args, '-c:a')).toBe('aac');
-    expect(valueAfter(args, '-hls_time')).toBe('0.5');
+    expect(valueAfter(args, '-hls_time')).toBe('0.25');
     expect(valueAfter(args, '-analyzeduration')).toBe('100000');
     expect(valueAfter(args, '-probesize')).toBe('32768');
     expect(valueAfter(args, '-hls_segment_type')).toBe('fmp4');

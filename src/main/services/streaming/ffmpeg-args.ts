@@ -20,13 +20,14 @@ export interface HlsProfile {
 }
 
 /**
- * Half-second fMP4 segments cut by time (the first one still starts on a keyframe), a
- * 5 s list, a small probe. Measured (docs/benchmarks.md): against 1 s keyframe-cut
- * segments, start → first frame 2.4 → 1.65 s and glass-to-glass 2.9 → 1.9 s.
+ * Quarter-second fMP4 segments cut by time (the first one still starts on a keyframe), a
+ * 5 s list, a small probe. Measured (docs/benchmarks.md, true glass-to-glass from a
+ * timecode in the picture): 1 s keyframe-cut segments gave start → first frame 2.4 s and
+ * 2.9 s behind live; 0.5 s cut by time 1.7 s and 1.9 s; these 0.25 s, 1.3 s and 1.5 s.
  */
 export const VIGIL_HLS: HlsProfile = {
-  segmentSeconds: 0.5,
-  listSize: 10,
+  segmentSeconds: 0.25,
+  listSize: 20,
   segmentType: 'fmp4',
   fastProbe: true,
   splitByTime: true,
