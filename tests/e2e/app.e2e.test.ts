@@ -14,6 +14,7 @@ import {
 import { startFakeOnvif, type FakeOnvif } from '../fixtures/fake-onvif';
 import { isAlive } from '../helpers/stream-harness';
 import { e2eAvailable, startApp, type AppHarness } from './harness';
+import { framesInOneSecond } from './frames';
 
 const available = e2eAvailable();
 const runnable = available.ok && hasGstreamerRtsp();
@@ -23,35 +24,6 @@ if (!runnable) {
   );
 }
 const DOCS = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
-
-/**
- * Frames the page's video presented in the second after its next presented frame,
- * counted with requestVideoFrameCallback (starting at a frame, not at an arbitrary moment,
- * so a page just brought to the front is measured once it renders again).
- */
-function framesInOneSecond(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const video = document.querySelector('video');
-        if (!video) {
-          resolve(0);
-          return;
-        }
-        let frames = 0;
-        let started = 0;
-        const onFrame = (now: number) => {
-          if (!started) started = now;
-          else frames++;
-          if (now - started < 1_000) video.requestVideoFrameCallback(onFrame);
-          else resolve(frames);
-        };
-        video.requestVideoFrameCallback(onFrame);
-        // A video that presents nothing at all resolves 0 rather than hanging the test.
-        setTimeout(() => resolve(frames), 5_000);
-      }),
-  );
-}
 
 const card = (page: Page, name: string) => page.getByRole('article', { name });
 const liveStatus = (page: Page) => page.getByRole('status', { name: 'Stream status' });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../../src/shared/streams';
+import { framesInOneSecond } from '../e2e/frames';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -31,27 +32,6 @@ interface TestHooks {
   streams: () => StreamInfo[];
   pids: () => number[];
   tempRoot: () => string;
-}
-
-/** Frames presented in one second after the next one, via requestVideoFrameCallback. */
-function framesInOneSecond(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const video = document.querySelector('video');
-        if (!video) return resolve(0);
-        let frames = 0;
-        let started = 0;
-        const onFrame = (now: number) => {
-          if (!started) started = now;
-          else frames++;
-          if (now - started < 1_000) video.requestVideoFrameCallback(onFrame);
-          else resolve(frames);
-        };
-        video.requestVideoFrameCallback(onFrame);
-        setTimeout(() => resolve(frames), 5_000);
-      }),
-  );
 }
 
 /** PIDs of processes whose command line points into a directory (Linux /proc; elsewhere, what main reports). */

@@ -24,7 +24,8 @@ const FIX_HINT =
   'Reinstall Vigil, or set FFMPEG_BIN to the full path of an ffmpeg executable ' +
   '(on Debian/Ubuntu: sudo apt install ffmpeg, then FFMPEG_BIN=/usr/bin/ffmpeg).';
 
-function isExecutable(file: string): boolean {
+/** True when the file exists and may be executed by us. */
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;

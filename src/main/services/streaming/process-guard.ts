@@ -1,22 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { isExecutable } from './ffmpeg-binary';
 import type { FfmpegProcess, SpawnFn } from './stream-session';
 
 const execFileAsync = promisify(execFile);
 
 /** Name of the file in a session directory that records its ffmpeg's PID. */
 export const PID_FILE = 'ffmpeg.pid';
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Spawns ffmpeg so that it cannot outlive the app. On Linux, util-linux's `setpriv
@@ -27,7 +18,7 @@ export function createGuardedSpawn(
   platform: NodeJS.Platform = process.platform,
   setprivPath = '/usr/bin/setpriv',
 ): SpawnFn {
-  const useSetpriv = platform === 'linux' && executable(setprivPath);
+  const useSetpriv = platform === 'linux' && isExecutable(setprivPath);
   return (command, args, options): FfmpegProcess =>
     useSetpriv
       ? spawn(setprivPath, ['--pdeathsig', 'KILL', '--', command, ...args], options)
