@@ -93,7 +93,8 @@ export function createHarness(options: Partial<StreamServiceOptions> = {}): Harn
         const seen = events.filter((e) => e.cameraId === cameraId).map((e) => e.state);
         reject(
           new Error(
-            `${cameraId} did not reach ${wanted.join('|')} in ${String(timeoutMs)} ms (saw ${seen.join(' → ')})`,
+            `${cameraId} did not reach ${wanted.join('|')} in ${String(timeoutMs)} ms (saw ${seen.join(' → ')}); ` +
+              `service log:\n${logs.slice(-15).join('\n')}`,
           ),
         );
       }, timeoutMs);

@@ -282,6 +282,9 @@ export class StreamSession {
     this.phase = 'live';
     this.wentLive = true;
     this.stallTimer = setTimeout(() => {
+      this.opts.log(
+        `session ${this.id}: no media for ${String(this.opts.timings.stallTimeoutMs)} ms (out_time ${String(this.lastOutTimeUs)} µs)`,
+      );
       this.fail(streamFailure('stalled'));
     }, this.opts.timings.stallTimeoutMs);
     this.opts.log(`session ${this.id}: live after ${String(Date.now() - this.spawnedAt)} ms`);
