@@ -42,7 +42,8 @@ function ico(images) {
 
 writeFileSync('resources/icon.png', await render('resources/icon.svg', 1024));
 const appIco = [];
-for (const size of [16, 24, 32, 48, 64, 128, 256]) appIco.push({ size, png: await render('resources/icon.svg', size) });
+for (const size of [16, 24, 32, 48, 64, 128, 256])
+  appIco.push({ size, png: await render('resources/icon.svg', size) });
 writeFileSync('resources/icon.ico', ico(appIco));
 // macOS: template images (black + alpha; the system tints them).
 writeFileSync('resources/tray/trayTemplate.png', await render('resources/tray/tray.svg', 16));
@@ -51,7 +52,8 @@ writeFileSync('resources/tray/trayTemplate@2x.png', await render('resources/tray
 writeFileSync('resources/tray/tray.png', await render('resources/tray/tray.svg', 32, '#e5e7eb'));
 writeFileSync('resources/tray/tray@2x.png', await render('resources/tray/tray.svg', 64, '#e5e7eb'));
 const trayIco = [];
-for (const size of [16, 24, 32]) trayIco.push({ size, png: await render('resources/tray/tray.svg', size, '#e5e7eb') });
+for (const size of [16, 24, 32])
+  trayIco.push({ size, png: await render('resources/tray/tray.svg', size, '#e5e7eb') });
 writeFileSync('resources/tray/tray.ico', ico(trayIco));
 await browser.close();
 console.log('icons written to resources/');
