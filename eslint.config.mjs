@@ -39,7 +39,15 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/shared/**/*.ts', 'src/main/services/**/*.ts'], rules: noElectron },
+  {
+    files: [
+      'src/shared/**/*.ts',
+      'src/main/services/**/*.ts',
+      'src/main/core.ts',
+      'src/main/ipc/**/*.ts',
+    ],
+    rules: noElectron,
+  },
   {
     // Only the IPC adapter in main and the preload may touch ipcMain / ipcRenderer.
     files: ['src/**/*.{ts,tsx}'],

@@ -8,21 +8,14 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { registerCameraHandlers } from '../../src/main/ipc/camera-handlers';
 import { createIpcRouter, type IpcMainLike, type InvokeEventLike } from '../../src/main/ipc/handle';
-import { registerStreamHandlers } from '../../src/main/ipc/stream-handlers';
-import { registerWindowHandlers, type WindowPort } from '../../src/main/ipc/window-handlers';
-import { CameraFile } from '../../src/main/services/cameras/camera-file';
-import { CameraRegistry } from '../../src/main/services/cameras/camera-registry';
-import { grabFrame } from '../../src/main/services/cameras/frame-grab';
-import { inspectOnvif } from '../../src/main/services/cameras/onvif-client';
+import type { WindowPort } from '../../src/main/ipc/window-handlers';
+import { createVigilCore } from '../../src/main/core';
+import type { CameraRegistry } from '../../src/main/services/cameras/camera-registry';
 import { createMemorySecretStore } from '../../src/main/services/cameras/secret-store';
-import { SnapshotService } from '../../src/main/services/cameras/snapshot-service';
-import { CameraStatusMonitor } from '../../src/main/services/cameras/status-monitor';
-import { probeFfmpeg, type FfmpegBinary } from '../../src/main/services/streaming/ffmpeg-binary';
-import { createHlsHandler } from '../../src/main/services/streaming/hls-handler';
-import { probeRtsp } from '../../src/main/services/streaming/rtsp-probe';
-import { StreamService } from '../../src/main/services/streaming/stream-service';
+import type { CameraStatusMonitor } from '../../src/main/services/cameras/status-monitor';
+import { probeFfmpeg } from '../../src/main/services/streaming/ffmpeg-binary';
+import type { StreamService } from '../../src/main/services/streaming/stream-service';
 import type { EventChannel, EventMap, InvokeChannel } from '../../src/shared/ipc-contract';
 import { STREAM_SCHEME } from '../../src/shared/streams';
 import { serveOverHttp } from '../helpers/hls-http';
@@ -145,10 +138,6 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   const savedDir = join(dataDir, 'saved');
   await mkdir(savedDir);
   const spawned: number[] = [];
-  let binary: Promise<FfmpegBinary> | null = null;
-  const ffmpeg = () =>
-    (binary ??= probeFfmpeg({ env: { FFMPEG_BIN: process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg' } }));
-
   const handlers = new Map<string, Listener>();
   const ipcMain: IpcMainLike = {
     handle: (channel, listener) => void handlers.set(channel, listener),
@@ -177,42 +166,24 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     }
   };
 
-  const registry = new CameraRegistry({
-    file: new CameraFile(join(dataDir, 'cameras.json')),
-    secrets: createMemorySecretStore(),
-    emit: (cameras) => {
-      broadcast('cameras:changed', cameras);
-      void monitor.checkAll();
-    },
-  });
-  await registry.load();
-  const streams = new StreamService({
+  // The same core as Electron's main; only the transport and the windows differ.
+  const core = createVigilCore({
+    dataDir,
     tempRoot,
-    sources: registry,
-    ffmpeg,
+    secrets: createMemorySecretStore(),
+    ffmpeg: () => probeFfmpeg({ env: { FFMPEG_BIN: process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg' } }),
+    broadcast,
     spawn: (command, args, opts) => {
       const child = spawn(command, args, opts);
       if (child.pid) spawned.push(child.pid);
       return child;
     },
-    emit: (info) => broadcast('stream:state', info),
+    statusIntervalMs: options.statusIntervalMs ?? 3_000,
   });
-  await streams.init();
-  const monitor = new CameraStatusMonitor({
-    targets: () => registry.statusTargets(),
-    probe: (url) => probeRtsp(url, 1_000),
-    emit: (status) => broadcast('camera:status', status),
-    intervalMs: options.statusIntervalMs ?? 3_000,
-  });
-  const snapshots = new SnapshotService({
-    plan: (id) => Promise.resolve(registry.snapshotPlan(id)),
-    ffmpegPath: async () => (await ffmpeg()).path,
-    emit: (snapshot) => broadcast('camera:snapshot', snapshot),
-  });
+  const { registry, streams, monitor } = core;
+  await core.init();
 
-  const hlsServer = await serveOverHttp(
-    createHlsHandler({ liveDirectory: (id) => streams.liveDirectory(id) }),
-  );
+  const hlsServer = await serveOverHttp(core.hlsHandler());
   hls.toHttp = hlsServer.toHttp;
   const renderer = await serveRenderer(hlsServer.origin);
 
@@ -262,7 +233,6 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     isTrustedSender: (event) =>
       pages.has(event.sender.id) && (event.senderFrame?.url ?? '').startsWith(renderer.origin),
   });
-  const cameraName = (id: string) => registry.get(id)?.name ?? 'Camera';
   const port: WindowPort = {
     async openLive(cameraId) {
       const existing = livePages.get(cameraId);
@@ -273,10 +243,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       const page = await context.newPage();
       livePages.set(cameraId, page);
       // As in the app: the stream starts while the page loads.
-      const viewer = `window:${String(pageIds.get(page))}`;
-      streams
-        .start(cameraId, { viewer, durationSec: registry.durationSec(cameraId) })
-        .catch(() => undefined);
+      core.startForWindow(cameraId, `window:${String(pageIds.get(page))}`);
       await page.goto(`${renderer.origin}/live.html?camera=${encodeURIComponent(cameraId)}`);
     },
     close(viewer) {
@@ -290,18 +257,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       return { path };
     },
   };
-  registerStreamHandlers(router, streams, (id) => registry.durationSec(id));
-  registerCameraHandlers(router, {
-    registry,
-    monitor,
-    snapshots,
-    notices: () => [],
-    tester: {
-      inspect: inspectOnvif,
-      grab: async (source) => grabFrame((await ffmpeg()).path, source),
-    },
-  });
-  registerWindowHandlers(router, port, cameraName);
+  core.register(router, port);
   monitor.start();
 
   return {
@@ -320,9 +276,8 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     livePage: (cameraId) => livePages.get(cameraId),
     nextPage: () => new Promise((resolve) => pageWaiters.push(resolve)),
     async dispose() {
-      monitor.stop();
       await browser.close();
-      await streams.stopAll();
+      await core.shutdown();
       await hlsServer.close();
       await new Promise<void>((resolve) => {
         renderer.server.closeAllConnections();

@@ -54,6 +54,25 @@ describe.runIf(binary && built)('Vigil as an Electron app', () => {
   let dashboard: Page;
   let tempRoot = '';
 
+  /** Clicks a camera card's Start (or Open live view) and returns the live window that opens. */
+  async function openFromCard(name: string): Promise<Page> {
+    const opened = app.waitForEvent('window');
+    await dashboard
+      .getByRole('article', { name })
+      .getByRole('button', { name: /Start live stream|Open live view/ })
+      .click();
+    return opened;
+  }
+
+  /** Waits for a live window to say Live. */
+  async function untilLive(live: Page): Promise<void> {
+    await expect
+      .poll(() => live.getByRole('status', { name: 'Stream status' }).textContent(), {
+        timeout: 15_000,
+      })
+      .toBe('Live');
+  }
+
   beforeAll(async () => {
     app = await _electron.launch({
       executablePath: binary ?? undefined,
@@ -80,17 +99,8 @@ describe.runIf(binary && built)('Vigil as an Electron app', () => {
   });
 
   it('Start opens the demo camera’s live window, whose frames advance', async () => {
-    const opened = app.waitForEvent('window');
-    await dashboard
-      .getByRole('article', { name: 'Demo camera' })
-      .getByRole('button', { name: 'Start live stream' })
-      .click();
-    const live = await opened;
-    await expect
-      .poll(() => live.getByRole('status', { name: 'Stream status' }).textContent(), {
-        timeout: 15_000,
-      })
-      .toBe('Live');
+    const live = await openFromCard('Demo camera');
+    await untilLive(live);
     expect(await framesInOneSecond(live)).toBeGreaterThan(10);
     expect(await live.title()).toBe('Demo camera');
     await live.getByRole('button', { name: 'Stop' }).click();
@@ -112,11 +122,7 @@ describe.runIf(binary && built)('Vigil as an Electron app', () => {
       camera.id,
     );
     const live = await opened;
-    await expect
-      .poll(() => live.getByRole('status', { name: 'Stream status' }).textContent(), {
-        timeout: 15_000,
-      })
-      .toBe('Live');
+    await untilLive(live);
     expect(await framesInOneSecond(live)).toBeGreaterThan(10);
     await live.waitForEvent('close', { timeout: 15_000 });
     const streams = await app.evaluate(() =>
@@ -126,12 +132,7 @@ describe.runIf(binary && built)('Vigil as an Electron app', () => {
   });
 
   it('every window is isolated, sandboxed and without Node; navigation and window.open are denied', async () => {
-    const opened = app.waitForEvent('window');
-    await dashboard
-      .getByRole('article', { name: 'Quick' })
-      .getByRole('button', { name: /Start live stream|Open live view/ })
-      .click();
-    const live = await opened;
+    const live = await openFromCard('Quick');
     expect(
       await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length),
     ).toBeGreaterThanOrEqual(2);
@@ -161,17 +162,8 @@ describe.runIf(binary && built)('Vigil as an Electron app', () => {
   });
 
   it('quit stops every stream: no ffmpeg and no session directory outlive the app', async () => {
-    const opened = app.waitForEvent('window');
-    await dashboard
-      .getByRole('article', { name: 'Demo camera' })
-      .getByRole('button', { name: /Start live stream|Open live view/ })
-      .click();
-    const live = await opened;
-    await expect
-      .poll(() => live.getByRole('status', { name: 'Stream status' }).textContent(), {
-        timeout: 15_000,
-      })
-      .toBe('Live');
+    const live = await openFromCard('Demo camera');
+    await untilLive(live);
     const pids = await app.evaluate(() =>
       (globalThis as unknown as { __vigilTest: TestHooks }).__vigilTest.pids(),
     );

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  cachedUntilFailure,
   locateFfmpeg,
   parseFilterList,
   probeFfmpeg,
@@ -72,5 +73,23 @@ describe('parseFilterList', () => {
     const out =
       ' T.. drawtext          V->V       Draw text on top of video frames.\n ... sine              |->A       Generate sine.\n';
     expect([...parseFilterList(out)]).toEqual(['drawtext', 'sine']);
+  });
+});
+
+describe('cachedUntilFailure', () => {
+  it('locates once on success, and tries again after a failure (ffmpeg installed meanwhile)', async () => {
+    let calls = 0;
+    let fail = true;
+    const locate = cachedUntilFailure(() => {
+      calls++;
+      return fail
+        ? Promise.reject(new Error('no ffmpeg'))
+        : Promise.resolve(`found ${String(calls)}`);
+    });
+    await expect(locate()).rejects.toThrow('no ffmpeg');
+    fail = false;
+    await expect(locate()).resolves.toBe('found 2');
+    await expect(locate()).resolves.toBe('found 2');
+    expect(calls).toBe(2);
   });
 });

@@ -112,3 +112,21 @@ export async function probeFfmpeg(options: LocateFfmpegOptions = {}): Promise<Ff
     );
   }
 }
+
+/**
+ * Remembers a successful locate; a failure is not kept, so installing ffmpeg while the
+ * app runs fixes it without a restart.
+ */
+export function cachedUntilFailure<T>(load: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | null = null;
+  return () => {
+    if (!cached) {
+      const attempt = load();
+      cached = attempt;
+      attempt.catch(() => {
+        if (cached === attempt) cached = null;
+      });
+    }
+    return cached;
+  };
+}

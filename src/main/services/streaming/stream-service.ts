@@ -11,7 +11,7 @@ import {
   type StreamInfo,
 } from '../../../shared/streams';
 import type { HlsProfile } from './ffmpeg-args';
-import type { FfmpegBinary } from './ffmpeg-binary';
+import { cachedUntilFailure, type FfmpegBinary } from './ffmpeg-binary';
 import { createGuardedSpawn, PID_FILE, reapLeftover } from './process-guard';
 import type { SourceResolver, VideoCodec } from './source';
 import {
@@ -82,7 +82,7 @@ export class StreamService {
   /** Per-camera queue so start/stop of one camera never interleave. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly learnedCodecs = new Map<string, VideoCodec>();
-  private binary: Promise<FfmpegBinary> | null = null;
+  private readonly ffmpeg: () => Promise<FfmpegBinary>;
 
   constructor(opts: StreamServiceOptions) {
     this.opts = opts;
@@ -90,6 +90,7 @@ export class StreamService {
     this.spawn = opts.spawn ?? createGuardedSpawn();
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => undefined);
+    this.ffmpeg = cachedUntilFailure(opts.ffmpeg);
   }
 
   /**
@@ -192,15 +193,6 @@ export class StreamService {
       throw error;
     }
     return this.publish(entry);
-  }
-
-  private ffmpeg(): Promise<FfmpegBinary> {
-    if (!this.binary) {
-      this.binary = this.opts.ffmpeg();
-      // A missing ffmpeg may be installed while the app runs: do not cache the failure.
-      this.binary.catch(() => (this.binary = null));
-    }
-    return this.binary;
   }
 
   private onSessionChange(entry: Entry): void {

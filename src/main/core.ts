@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import type { CamerasNotice } from '../shared/cameras';
+import type { EventChannel, EventMap } from '../shared/ipc-contract';
+import { registerCameraHandlers } from './ipc/camera-handlers';
+import type { createIpcRouter } from './ipc/handle';
+import { registerStreamHandlers } from './ipc/stream-handlers';
+import { registerWindowHandlers, type WindowPort } from './ipc/window-handlers';
+import { CameraFile } from './services/cameras/camera-file';
+import { CameraRegistry } from './services/cameras/camera-registry';
+import { grabFrame } from './services/cameras/frame-grab';
+import { inspectOnvif } from './services/cameras/onvif-client';
+import type { SecretStore } from './services/cameras/secret-store';
+import { SnapshotService } from './services/cameras/snapshot-service';
+import { CameraStatusMonitor } from './services/cameras/status-monitor';
+import { cachedUntilFailure, type FfmpegBinary } from './services/streaming/ffmpeg-binary';
+import { createHlsHandler, type FetchHandler } from './services/streaming/hls-handler';
+import { probeRtsp } from './services/streaming/rtsp-probe';
+import type { SpawnFn } from './services/streaming/stream-session';
+import { StreamService } from './services/streaming/stream-service';
+
+export interface CoreOptions {
+  /** Where cameras.json lives (the app's userData). */
+  dataDir: string;
+  /** Root of the stream session directories. */
+  tempRoot: string;
+  secrets: SecretStore;
+  /** Finds and verifies ffmpeg; called once it is needed, again only after a failure. */
+  ffmpeg: () => Promise<FfmpegBinary>;
+  /** Delivers an event of the contract to every page. */
+  broadcast: <C extends EventChannel>(channel: C, payload: EventMap[C]) => void;
+  /** Something the tray shows changed (cameras, statuses, streams). */
+  onChange?: () => void;
+  spawn?: SpawnFn;
+  statusIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export const KEYRING_NOTICE =
+  'This system has no keyring, so camera passwords are stored with weak protection. ' +
+  'Install and unlock a keyring (GNOME Keyring or KWallet) to protect them.';
+
+/**
+ * Vigil's main process without its shell: the services, how they feed each other, and the
+ * IPC handlers. Electron's main (index.ts) and the browser e2e harness both run this, so
+ * only the transport and the windows differ between them. Imports no Electron.
+ */
+export function createVigilCore(opts: CoreOptions) {
+  const ffmpeg = cachedUntilFailure(opts.ffmpeg);
+  const changed = (): void => opts.onChange?.();
+  const notices: CamerasNotice[] = [];
+
+  const registry: CameraRegistry = new CameraRegistry({
+    file: new CameraFile(join(opts.dataDir, 'cameras.json')),
+    secrets: opts.secrets,
+    emit: (cameras) => {
+      opts.broadcast('cameras:changed', cameras);
+      changed();
+      // A removed camera stops streaming; new ones get a status at once.
+      for (const session of streams.list()) {
+        if (!cameras.some((c) => c.id === session.cameraId))
+          void streams.endSession(session.cameraId);
+      }
+      void monitor.checkAll();
+    },
+  });
+  const streams: StreamService = new StreamService({
+    tempRoot: opts.tempRoot,
+    sources: registry,
+    ffmpeg,
+    ...(opts.spawn ? { spawn: opts.spawn } : {}),
+    emit: (info) => {
+      opts.broadcast('stream:state', info);
+      changed();
+    },
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  const monitor: CameraStatusMonitor = new CameraStatusMonitor({
+    targets: () => registry.statusTargets(),
+    probe: (url) => probeRtsp(url),
+    emit: (status) => {
+      opts.broadcast('camera:status', status);
+      changed();
+    },
+    ...(opts.statusIntervalMs ? { intervalMs: opts.statusIntervalMs } : {}),
+  });
+  const snapshots = new SnapshotService({
+    plan: (id) => Promise.resolve(registry.snapshotPlan(id)),
+    ffmpegPath: async () => (await ffmpeg()).path,
+    emit: (snapshot) => opts.broadcast('camera:snapshot', snapshot),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  const cameraName = (id: string): string => registry.get(id)?.name ?? 'Camera';
+
+  return {
+    registry,
+    streams,
+    monitor,
+    snapshots,
+    cameraName,
+    notices: (): CamerasNotice[] => notices,
+    /** The handler behind the vigil-stream:// scheme. */
+    hlsHandler: (): FetchHandler =>
+      createHlsHandler({ liveDirectory: (id) => streams.liveDirectory(id) }),
+
+    /** Loads the cameras (collecting notices for the user) and cleans up after a crashed run. */
+    async init(): Promise<void> {
+      for (const message of await registry.load()) notices.push({ level: 'warning', message });
+      if (opts.secrets.plainText) notices.push({ level: 'warning', message: KEYRING_NOTICE });
+      await streams.init();
+    },
+
+    /** Registers every channel of the contract; the shell supplies its windows. */
+    register(router: ReturnType<typeof createIpcRouter>, windows: WindowPort): void {
+      registerStreamHandlers(router, streams, (id) => registry.durationSec(id));
+      registerCameraHandlers(router, {
+        registry,
+        monitor,
+        snapshots,
+        notices: () => notices,
+        tester: {
+          inspect: inspectOnvif,
+          grab: async (source) => grabFrame((await ffmpeg()).path, source),
+        },
+      });
+      registerWindowHandlers(router, windows, cameraName);
+    },
+
+    /**
+     * A live window was just created: start its stream now, while its page loads (the
+     * page's own start joins it). Errors reach the page when it asks; nothing to report twice.
+     */
+    startForWindow(cameraId: string, viewer: string): void {
+      streams
+        .start(cameraId, { viewer, durationSec: registry.durationSec(cameraId) })
+        .catch(() => undefined);
+    },
+
+    /** Stops every stream (quit). */
+    async shutdown(): Promise<void> {
+      monitor.stop();
+      await streams.stopAll('shutdown');
+    },
+  };
+}
+
+export type VigilCore = ReturnType<typeof createVigilCore>;
