@@ -44,6 +44,8 @@ export default tseslint.config(
       'src/shared/**/*.ts',
       'src/main/services/**/*.ts',
       'src/main/core.ts',
+      'src/main/quit-guard.ts',
+      'src/main/web/**/*.ts',
       'src/main/ipc/**/*.ts',
     ],
     rules: noElectron,

@@ -97,6 +97,9 @@ async function sampleCpu(
   };
 }
 
+/** The bench page's origin, the one page allowed to read the streams (set by benchPage). */
+const benchOrigins: string[] = [];
+
 /** A stream service for one profile, its events, and its HLS files over HTTP. */
 async function rig(profile: ProfileName, cameras: Map<string, StreamSource>) {
   const waiters: Array<(info: StreamInfo) => void> = [];
@@ -111,7 +114,10 @@ async function rig(profile: ProfileName, cameras: Map<string, StreamSource>) {
   });
   await service.init();
   const http = await serveOverHttp(
-    createHlsHandler({ liveDirectory: (id) => service.liveDirectory(id) }),
+    createHlsHandler({
+      liveDirectory: (id) => service.liveDirectory(id),
+      allowedOrigins: benchOrigins,
+    }),
   );
   const next = (cameraId: string, state: StreamInfo['state']) =>
     new Promise<StreamInfo>((resolve, reject) => {
@@ -141,7 +147,9 @@ async function benchPage(page: Page): Promise<void> {
     else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  await page.goto(`http://127.0.0.1:${String((server.address() as AddressInfo).port)}/player.html`);
+  const origin = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  benchOrigins.push(origin);
+  await page.goto(`${origin}/player.html`);
 }
 
 /** Starts a tile in the bench page with the given hls.js config. */

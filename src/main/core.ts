@@ -98,9 +98,9 @@ export function createVigilCore(opts: CoreOptions) {
     snapshots,
     cameraName,
     notices: (): CamerasNotice[] => notices,
-    /** The handler behind the vigil-stream:// scheme. */
-    hlsHandler: (): FetchHandler =>
-      createHlsHandler({ liveDirectory: (id) => streams.liveDirectory(id) }),
+    /** The handler behind the vigil-stream:// scheme; only pages of these origins may read. */
+    hlsHandler: (allowedOrigins: readonly string[]): FetchHandler =>
+      createHlsHandler({ liveDirectory: (id) => streams.liveDirectory(id), allowedOrigins }),
 
     /** Loads the cameras (collecting notices for the user) and cleans up after a crashed run. */
     async init(): Promise<void> {

@@ -4,23 +4,32 @@ import { join } from 'node:path';
 import type { EventChannel, EventMap } from '../shared/ipc-contract';
 import { createVigilCore } from './core';
 import { createIpcRouter } from './ipc/handle';
-import { registerStreamScheme, serveStreams } from './protocol';
+import { registerSchemes, serveSchemes } from './protocol';
 import { createSafeStorageSecretStore } from './safe-storage';
 import type { SecretStore } from './services/cameras/secret-store';
 import { probeFfmpeg } from './services/streaming/ffmpeg-binary';
 import { AppTray } from './tray';
 import { WindowManager } from './window-manager';
 import { WindowStateStore } from './window-state';
-import { hardenSession, isAppUrl } from './windows';
+import { quitAfterShutdown } from './quit-guard';
+import { createAppPageHandler } from './web/app-pages';
+import { pageOrigin } from './web/policy';
+import { APP_CSP, hardenSession, isAppUrl, PAGE_SOURCE } from './windows';
 
 const log = (line: string): void => console.log(`[vigil] ${line}`);
 
-/** Sends an event of the contract to every window, as plain data. */
+/**
+ * Sends an event of the contract to every window, as plain data. A window can be closing
+ * while events arrive: `webContents.send` on destroyed contents throws, so those are skipped.
+ */
 function broadcast<C extends EventChannel>(channel: C, payload: EventMap[C]): void {
-  for (const win of BrowserWindow.getAllWindows()) win.webContents.send(channel, payload);
+  for (const win of BrowserWindow.getAllWindows()) {
+    if (win.isDestroyed() || win.webContents.isDestroyed()) continue;
+    win.webContents.send(channel, payload);
+  }
 }
 
-registerStreamScheme();
+registerSchemes();
 
 // One Vigil at a time: a second launch just brings the dashboard forward.
 const primary = app.requestSingleInstanceLock();
@@ -70,7 +79,10 @@ async function main(): Promise<void> {
   hardenSession();
   await bounds.load();
   await core.init();
-  serveStreams(core.hlsHandler());
+  serveSchemes({
+    pages: createAppPageHandler({ rootDir: join(__dirname, '../renderer'), csp: APP_CSP }),
+    streams: core.hlsHandler([pageOrigin(PAGE_SOURCE)]),
+  });
   const router = createIpcRouter({
     ipcMain,
     isTrustedSender: (event) =>
@@ -85,7 +97,12 @@ async function main(): Promise<void> {
       cameras: registry.list(),
       statuses: (id) => monitor.get(id),
       streams: streams.list(),
-      now: Date.now(),
+      formatTime: (ms) =>
+        new Date(ms).toLocaleTimeString([], {
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+        }),
     }),
     trayActions,
   );
@@ -116,7 +133,12 @@ app.on('before-quit', (event) => {
   quitting = true;
   tray?.destroy();
   tray = null;
-  void Promise.all([core.shutdown(), bounds.flush()]).finally(() => app.quit());
+  void quitAfterShutdown({
+    shutdown: () => Promise.all([core.shutdown(), bounds.flush()]),
+    quit: () => app.quit(),
+    exit: (code) => app.exit(code),
+    log,
+  });
 });
 
 // Closing the dashboard leaves Vigil in the tray (and, on macOS, in the dock).

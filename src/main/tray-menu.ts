@@ -14,7 +14,8 @@ export interface TrayState {
   cameras: Camera[];
   statuses: (cameraId: string) => CameraStatus | undefined;
   streams: StreamInfo[];
-  now: number;
+  /** How a deadline is shown ("14:27"); the menu names the end time, so it needs no ticking. */
+  formatTime: (epochMs: number) => string;
 }
 
 export interface TrayActions {
@@ -28,18 +29,19 @@ export interface TrayActions {
 
 const ACTIVE = new Set(['waking', 'starting', 'live', 'stopping']);
 
-function timeLeft(stream: StreamInfo, now: number): string {
+// The end time, not a countdown: a label that changed every second would rebuild the
+// menu every second, and a rebuilt menu closes under the user's pointer on some platforms.
+function untilWhen(stream: StreamInfo, formatTime: (epochMs: number) => string): string {
   if (stream.state === 'waking') return 'waking…';
   if (stream.state === 'starting') return 'connecting…';
   if (stream.state === 'stopping') return 'stopping…';
   if (stream.deadline === null) return 'live';
-  const seconds = Math.max(0, Math.ceil((stream.deadline - now) / 1000));
-  return `${String(Math.floor(seconds / 60))}:${String(seconds % 60).padStart(2, '0')} left`;
+  return `until ${formatTime(stream.deadline)}`;
 }
 
 /**
- * The tray menu for a moment in time: every camera (one click watches it; offline ones
- * disabled), the active streams with time left and Stop, Stop all, the dashboard, Quit.
+ * The tray menu: every camera (one click watches it; offline ones disabled), the active
+ * streams with their end time, Show and Stop, Stop all, the dashboard, Quit.
  */
 export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[] {
   const active = state.streams.filter((s) => ACTIVE.has(s.state));
@@ -65,7 +67,7 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[
     items.push({ type: 'separator' }, { label: 'Streaming now', enabled: false });
     for (const stream of active) {
       items.push({
-        label: `${name(stream.cameraId)} · ${timeLeft(stream, state.now)}`,
+        label: `${name(stream.cameraId)} · ${untilWhen(stream, state.formatTime)}`,
         submenu: [
           { label: 'Show', click: () => actions.watch(stream.cameraId) },
           { label: 'Stop', click: () => actions.stop(stream.cameraId) },
@@ -81,4 +83,9 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[
     { label: 'Quit Vigil', click: () => actions.quit() },
   );
   return items;
+}
+
+/** What a menu shows (labels, kinds, enabled states), without its click handlers. */
+export function menuSignature(items: TrayItem[]): string {
+  return JSON.stringify(items, (key, value: unknown) => (key === 'click' ? undefined : value));
 }

@@ -1,6 +1,6 @@
 import { app, Menu, nativeImage, Tray } from 'electron';
 import { join } from 'node:path';
-import { buildTrayMenu, type TrayActions, type TrayState } from './tray-menu';
+import { buildTrayMenu, menuSignature, type TrayActions, type TrayState } from './tray-menu';
 
 /** The tray icon for this platform: a template image on macOS, .ico on Windows, PNG on Linux. */
 export function trayIconPath(platform: NodeJS.Platform, resourcesDir: string): string {
@@ -17,12 +17,17 @@ export function resourcesDir(): string {
 }
 
 /**
- * The tray: rebuilt whenever cameras or streams change, and each second while a stream
- * runs (its time left is in the menu).
+ * The tray. Its menu is rebuilt only when what it shows changes (cameras, statuses, streams),
+ * never on a timer, and never while it is open: Electron replaces an open context menu when
+ * setContextMenu is called, closing it under the user's pointer. A change that arrives while
+ * it is open is applied when it closes. (Menu emits menu-will-show / menu-will-close; where a
+ * platform's tray does not, the content check alone keeps rebuilds to real changes.)
  */
 export class AppTray {
   private readonly tray: Tray;
-  private ticker: NodeJS.Timeout | null = null;
+  private shown = '';
+  private open = false;
+  private pending = false;
 
   constructor(
     private readonly state: () => TrayState,
@@ -36,18 +41,25 @@ export class AppTray {
   }
 
   refresh(): void {
-    const state = this.state();
-    this.tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenu(state, this.actions)));
-    const active = state.streams.some((s) => s.state !== 'ended' && s.state !== 'failed');
-    if (active && !this.ticker) this.ticker = setInterval(() => this.refresh(), 1_000);
-    if (!active && this.ticker) {
-      clearInterval(this.ticker);
-      this.ticker = null;
+    if (this.open) {
+      this.pending = true;
+      return;
     }
+    this.pending = false;
+    const items = buildTrayMenu(this.state(), this.actions);
+    const signature = menuSignature(items);
+    if (signature === this.shown) return;
+    this.shown = signature;
+    const menu = Menu.buildFromTemplate(items);
+    menu.on('menu-will-show', () => (this.open = true));
+    menu.on('menu-will-close', () => {
+      this.open = false;
+      if (this.pending) this.refresh();
+    });
+    this.tray.setContextMenu(menu);
   }
 
   destroy(): void {
-    if (this.ticker) clearInterval(this.ticker);
     this.tray.destroy();
   }
 }

@@ -1,42 +1,53 @@
 import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
+import {
+  APP_ORIGIN,
+  contentSecurityPolicy,
+  isAppUrl as isPolicyAppUrl,
+  isPermissionAllowed,
+  type PageSource,
+} from './web/policy';
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL;
+/** Where our pages come from: the Vite dev server under `npm start`, else the app scheme. */
+export const PAGE_SOURCE: PageSource = { devServerUrl: process.env.ELECTRON_RENDERER_URL };
 
-/** Content Security Policy for app pages: our code, our stream scheme, nothing else. */
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: vigil-stream:",
-  "connect-src 'self' vigil-stream:" + (rendererUrl ? ' ws://localhost:*' : ''),
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The CSP of our pages (dev pages get what the Vite dev server needs; see web/policy.ts). */
+export const APP_CSP = contentSecurityPolicy(PAGE_SOURCE);
 
-/** True when a URL is one of our own pages (dev server or packaged files). */
+/** True when a URL is one of our own pages (exact origin; see web/policy.ts). */
 export function isAppUrl(url: string): boolean {
-  if (rendererUrl) return url.startsWith(rendererUrl);
-  return url.startsWith('file://') && url.includes('/out/renderer/');
+  return isPolicyAppUrl(url, PAGE_SOURCE);
 }
 
-/** Session-wide hardening: deny permissions, send the CSP, lock down every web contents. */
+/**
+ * Session-wide hardening: only our pages' fullscreen is granted, every other permission is
+ * denied; dev pages get the CSP header (packaged pages get it from the app scheme's handler);
+ * no page may embed a webview.
+ */
 export function hardenSession(): void {
-  // Every window comes from createSecureWindow (which denies navigation); no page may embed a webview.
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] },
-    });
+  ses.setPermissionRequestHandler((contents, permission, callback, details) => {
+    callback(
+      isPermissionAllowed(permission, details.requestingUrl ?? contents.getURL(), PAGE_SOURCE),
+    );
   });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionAllowed(permission, details.requestingUrl ?? requestingOrigin, PAGE_SOURCE),
+  );
+  const dev = PAGE_SOURCE.devServerUrl;
+  if (dev) {
+    ses.webRequest.onHeadersReceived(
+      { urls: [`${new URL(dev).origin}/*`] },
+      (details, callback) => {
+        callback({
+          responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] },
+        });
+      },
+    );
+  }
 }
 
 /** Navigation stays on our pages; pages never open windows (web links go to the browser). */
@@ -85,17 +96,14 @@ export function createSecureWindow(options: SecureWindowOptions): BrowserWindow 
   return win;
 }
 
-/** Loads one of our renderer pages into a window. */
+/** Loads one of our renderer pages into a window: the dev server, or vigil-app://renderer/. */
 export async function loadPage(
   win: BrowserWindow,
   page: string,
   query: Record<string, string> = {},
 ): Promise<void> {
-  if (rendererUrl) {
-    const url = new URL(page, rendererUrl.endsWith('/') ? rendererUrl : `${rendererUrl}/`);
-    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-    await win.loadURL(url.toString());
-  } else {
-    await win.loadFile(join(__dirname, '../renderer', page), { query });
-  }
+  const dev = PAGE_SOURCE.devServerUrl;
+  const url = new URL(page, dev ? (dev.endsWith('/') ? dev : `${dev}/`) : `${APP_ORIGIN}/`);
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  await win.loadURL(url.toString());
 }

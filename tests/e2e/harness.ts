@@ -1,13 +1,20 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Page,
+} from 'playwright-core';
+import { build, createServer as createViteServer, type ViteDevServer } from 'vite';
+import electronViteConfig from '../../electron.vite.config';
 import { createIpcRouter, type IpcMainLike, type InvokeEventLike } from '../../src/main/ipc/handle';
 import type { WindowPort } from '../../src/main/ipc/window-handlers';
 import { createVigilCore } from '../../src/main/core';
@@ -17,6 +24,14 @@ import type { CameraStatusMonitor } from '../../src/main/services/cameras/status
 import { probeFfmpeg } from '../../src/main/services/streaming/ffmpeg-binary';
 import type { StreamService } from '../../src/main/services/streaming/stream-service';
 import type { EventChannel, EventMap, InvokeChannel } from '../../src/shared/ipc-contract';
+import { createAppPageHandler } from '../../src/main/web/app-pages';
+import {
+  APP_ORIGIN,
+  contentSecurityPolicy,
+  isAppUrl,
+  isPermissionAllowed,
+  type PageSource,
+} from '../../src/main/web/policy';
 import { STREAM_SCHEME } from '../../src/shared/streams';
 import { serveOverHttp } from '../helpers/hls-http';
 
@@ -65,43 +80,75 @@ function pagePreload(): Promise<string> {
   return preloadBundle;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
+/**
+ * The CSP main sends, with the stream scheme mapped to the harness's stream origin (the
+ * test transport): read from the app's own contentSecurityPolicy, never copied.
+ */
+function harnessCsp(source: PageSource, hlsOrigin: string): string {
+  return contentSecurityPolicy(source).replaceAll(`${STREAM_SCHEME}:`, hlsOrigin);
+}
 
-/** Serves the built renderer; the pages' CSP gains the HLS server's origin (the test transport). */
-async function serveRenderer(hlsOrigin: string): Promise<{ origin: string; server: Server }> {
+/**
+ * Serves the built renderer through the app's own vigil-app:// handler (createAppPageHandler,
+ * the same one Electron's main registers), over HTTP: `http://127.0.0.1:P/<path>` is
+ * `vigil-app://renderer/<path>`. The CSP header is the handler's, as in the app.
+ */
+async function serveBuiltPages(
+  csp: () => string,
+): Promise<{ origin: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
-    const path = normalize(
-      decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname),
-    ).replace(/^(\.\.[/\\])+/, '');
-    const file = join(RENDERER, path);
-    if (!file.startsWith(RENDERER)) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file)
-      .then((body) => {
-        const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
-        const out =
-          extname(file) === '.html'
-            ? Buffer.from(
-                body
-                  .toString('utf8')
-                  .replace("connect-src 'self'", `connect-src 'self' ${hlsOrigin}`)
-                  .replace("media-src 'self'", `media-src 'self' ${hlsOrigin}`),
-              )
-            : body;
-        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(out);
+    // Made per request, so a test that breaks the CSP declaration sees the effect at once.
+    const handler = createAppPageHandler({ rootDir: RENDERER, csp: csp() });
+    handler(new Request(`${APP_ORIGIN}${req.url ?? '/'}`, { method: req.method ?? 'GET' }))
+      .then(async (response) => {
+        res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+        res.end(Buffer.from(await response.arrayBuffer()));
       })
-      .catch(() => res.writeHead(404).end());
+      .catch(() => res.writeHead(500).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`, server };
+  return {
+    origin: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * `npm start`'s pages: Vite's dev server with the renderer config of electron.vite.config.ts
+ * (React refresh and all), every response carrying the CSP main's onHeadersReceived sends
+ * to dev pages. `cspFor` gets the dev server's URL.
+ */
+async function serveDevPages(
+  cspFor: (devServerUrl: string) => string,
+): Promise<{ origin: string; close: () => Promise<void> }> {
+  let devServerUrl = '';
+  const server: ViteDevServer = await createViteServer({
+    ...electronViteConfig.renderer,
+    configFile: false,
+    logLevel: 'silent',
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: true },
+    plugins: [
+      ...(electronViteConfig.renderer?.plugins ?? []),
+      {
+        name: 'vigil-main-csp',
+        configureServer(dev) {
+          dev.middlewares.use((_req, res, next) => {
+            res.setHeader('Content-Security-Policy', cspFor(devServerUrl));
+            next();
+          });
+        },
+      },
+    ],
+  });
+  await server.listen();
+  const address = server.httpServer?.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${String(address.port)}`;
+  devServerUrl = `${origin}/`;
+  return { origin, close: () => server.close() };
 }
 
 type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
@@ -121,11 +168,17 @@ export interface AppHarness {
   livePage(cameraId: string): Page | undefined;
   /** Resolves with the next page the app opens. */
   nextPage(): Promise<Page>;
+  /** Console errors and uncaught page errors of every page so far (CSP, CORS, preamble…). */
+  pageErrors: string[];
+  /** Stream requests refused as Electron refuses them (cross-origin without corsEnabled). */
+  refusedStreamRequests(): number;
   dispose(): Promise<void>;
 }
 
 export interface AppHarnessOptions {
   statusIntervalMs?: number;
+  /** Serve the pages as `npm start` does (Vite dev server, dev CSP) instead of the build. */
+  dev?: boolean;
 }
 
 /**
@@ -183,9 +236,18 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   const { registry, streams, monitor } = core;
   await core.init();
 
-  const hlsServer = await serveOverHttp(core.hlsHandler());
+  // Pages and streams are of different origins, as in the app (vigil-app://renderer or the
+  // dev server, and vigil-stream://<session>): only our page origin may read streams.
+  const pageOrigins: string[] = [];
+  const hlsServer = await serveOverHttp(core.hlsHandler(pageOrigins));
   hls.toHttp = hlsServer.toHttp;
-  const renderer = await serveRenderer(hlsServer.origin);
+  const renderer = options.dev
+    ? await serveDevPages((devServerUrl) => harnessCsp({ devServerUrl }, hlsServer.origin))
+    : await serveBuiltPages(() => harnessCsp({}, hlsServer.origin));
+  pageOrigins.push(renderer.origin);
+  // Which URLs are our pages: the app's own rule, with the harness origin standing in for ours.
+  const source: PageSource = { devServerUrl: `${renderer.origin}/` };
+  const pageErrors: string[] = [];
 
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -205,21 +267,32 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   });
   const context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
   await context.addInitScript({ content: await pagePreload() });
+  // As in Electron, main judges the calling frame (senderFrame), not the page's top URL.
   await context.exposeBinding(
     '__vigilInvoke',
-    async ({ page }, channel: InvokeChannel, args: unknown[]) => {
+    async ({ page, frame }, channel: InvokeChannel, args: unknown[]) => {
       const id = pageIds.get(page);
       const listener = handlers.get(channel);
       if (id === undefined || !listener)
         return { ok: false, error: { code: 'forbidden', message: 'unknown page or channel' } };
-      return rewrite(await listener({ sender: { id }, senderFrame: { url: page.url() } }, ...args));
+      return rewrite(
+        await listener({ sender: { id }, senderFrame: { url: frame.url() } }, ...args),
+      );
     },
+  );
+  // The Fullscreen API asks the app's permission rule, as Electron's session handler does.
+  await context.exposeBinding('__vigilPermission', ({ frame }, permission: string) =>
+    isPermissionAllowed(permission, frame.url(), source),
   );
   const pageWaiters: Array<(page: Page) => void> = [];
   context.on('page', (page) => {
     const id = nextId++;
     pages.set(id, page);
     pageIds.set(page, id);
+    page.on('console', (message: ConsoleMessage) => {
+      if (message.type() === 'error') pageErrors.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
     page.on('close', () => {
       pages.delete(id);
       for (const [camera, p] of livePages) if (p === page) livePages.delete(camera);
@@ -231,7 +304,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   const router = createIpcRouter({
     ipcMain,
     isTrustedSender: (event) =>
-      pages.has(event.sender.id) && (event.senderFrame?.url ?? '').startsWith(renderer.origin),
+      pages.has(event.sender.id) && isAppUrl(event.senderFrame?.url ?? '', source),
   });
   const port: WindowPort = {
     async openLive(cameraId) {
@@ -275,14 +348,13 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     },
     livePage: (cameraId) => livePages.get(cameraId),
     nextPage: () => new Promise((resolve) => pageWaiters.push(resolve)),
+    pageErrors,
+    refusedStreamRequests: () => hlsServer.refusedCrossOrigin(),
     async dispose() {
       await browser.close();
       await core.shutdown();
       await hlsServer.close();
-      await new Promise<void>((resolve) => {
-        renderer.server.closeAllConnections();
-        renderer.server.close(() => resolve());
-      });
+      await renderer.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

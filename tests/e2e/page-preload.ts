@@ -25,3 +25,20 @@ window.vigil = createVigilApi({
     return () => set.delete(listener);
   },
 });
+
+// Electron routes the Fullscreen API through the session's permission handler; a denial
+// makes requestFullscreen fail ("Permissions check failed"). Ask the app's own rule.
+declare global {
+  interface Window {
+    __vigilPermission: (permission: string) => Promise<boolean>;
+  }
+}
+const nativeRequestFullscreen = Object.getOwnPropertyDescriptor(
+  Element.prototype,
+  'requestFullscreen',
+)?.value as (this: Element, options?: FullscreenOptions) => Promise<void>;
+Element.prototype.requestFullscreen = async function (this: Element, options?: FullscreenOptions) {
+  if (!(await window.__vigilPermission('fullscreen')))
+    throw new TypeError('Permissions check failed');
+  return nativeRequestFullscreen.call(this, options);
+};

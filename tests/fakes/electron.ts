@@ -1,5 +1,10 @@
 // One shared stand-in for the `electron` module: enough of the API for main's adapters
-// and the built main bundle to run in plain Node, recording what they asked for.
+// and the built main bundle to run in plain Node, recording what they asked for. Where
+// Electron refuses something, so does this fake (checked against Electron 45's docs, source
+// and tracker): schemes are registered once, before ready; a cross-origin request to a custom
+// scheme without `corsEnabled` fails before its handler runs (electron/electron#51152);
+// permission requests go through the session's handler (Electron grants when there is none);
+// `send` on destroyed web contents throws; replacing a tray menu while it is open is counted.
 import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,9 +30,23 @@ export class FakeWebContents extends EventEmitter {
   readonly sent: Array<{ channel: string; payload: unknown }> = [];
   windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | null = null;
   url = '';
+  private destroyed = false;
   send(channel: string, payload: unknown): void {
+    // Electron: "TypeError: Object has been destroyed".
+    if (this.destroyed) throw new TypeError('Object has been destroyed');
     this.sent.push({ channel, payload });
     this.emit('sent', channel, payload);
+  }
+  getURL(): string {
+    return this.url;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  /** Test control (and window close): the contents go away. */
+  destroy(): void {
+    this.destroyed = true;
+    this.emit('destroyed');
   }
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'allow' | 'deny' }): void {
     this.windowOpenHandler = handler;
@@ -50,7 +69,12 @@ export class BrowserWindow extends EventEmitter {
   readonly webContents = new FakeWebContents();
   readonly options: Record<string, unknown> & { webPreferences?: Record<string, unknown> };
   bounds: FakeBounds;
-  loaded: { file?: string; url?: string; query?: Record<string, string> } = {};
+  loaded: {
+    file?: string;
+    url?: string;
+    query?: Record<string, string>;
+    response?: { status: number; headers: Record<string, string> };
+  } = {};
   focused = 0;
   shown = 0;
   minimized = false;
@@ -68,11 +92,27 @@ export class BrowserWindow extends EventEmitter {
     BrowserWindow.all.push(this);
     fake.events.emit('window-created', this);
   }
-  loadURL(url: string): Promise<void> {
-    this.loaded = { url };
+  /**
+   * Loads a page. A custom scheme is served by its protocol.handle handler (none → the load
+   * fails, as in Electron); the response is kept so tests can read its status and headers.
+   */
+  async loadURL(url: string): Promise<void> {
+    const parsed = new URL(url);
+    const scheme = parsed.protocol.slice(0, -1);
+    let response: { status: number; headers: Record<string, string> } | undefined;
+    if (!['http', 'https', 'file', 'data', 'about'].includes(scheme)) {
+      const handler = protocol.handlers.get(scheme);
+      if (!handler) throw new Error(`ERR_UNKNOWN_URL_SCHEME (-302) loading '${url}'`);
+      const reply = await handler(new Request(url));
+      response = { status: reply.status, headers: Object.fromEntries(reply.headers.entries()) };
+    }
+    this.loaded = {
+      url,
+      query: Object.fromEntries(parsed.searchParams.entries()),
+      ...(response ? { response } : {}),
+    };
     this.webContents.url = url;
     fake.events.emit('window-loaded', this);
-    return Promise.resolve();
   }
   loadFile(file: string, options?: { query?: Record<string, string> }): Promise<void> {
     this.loaded = { file, ...(options?.query ? { query: options.query } : {}) };
@@ -104,12 +144,17 @@ export class BrowserWindow extends EventEmitter {
     this.emit('close', event);
     if (event.defaultPrevented) return;
     this.destroyed = true;
+    this.webContents.destroy();
     this.emit('closed');
   }
 }
 
 class FakeApp extends EventEmitter {
   isPackaged = false;
+  isReadyFlag = false;
+  isReady(): boolean {
+    return this.isReadyFlag;
+  }
   quitCalls = 0;
   exitCode: number | null = null;
   singleInstance = true;
@@ -134,6 +179,7 @@ class FakeApp extends EventEmitter {
   }
   /** Test control: the app becomes ready. */
   becomeReady(): void {
+    this.isReadyFlag = true;
     this.readyResolve?.();
     this.emit('ready');
   }
@@ -151,19 +197,47 @@ class FakeApp extends EventEmitter {
   }
 }
 
+export class FakeMenu extends EventEmitter {
+  constructor(readonly template: unknown) {
+    super();
+  }
+}
+
 export class Tray {
   static readonly all: Tray[] = [];
   tooltip = '';
-  menu: unknown = null;
+  menu: FakeMenu | null = null;
   destroyed = false;
+  /** setContextMenu calls that replaced a menu the user had open. */
+  replacedWhileOpen = 0;
+  private menuOpen = false;
   constructor(readonly icon: unknown) {
     Tray.all.push(this);
   }
   setToolTip(text: string): void {
     this.tooltip = text;
   }
-  setContextMenu(menu: unknown): void {
+  /** How many times a menu was set. */
+  menusSet = 0;
+  setContextMenu(menu: FakeMenu): void {
+    this.menusSet++;
+    if (this.menuOpen) {
+      // Electron swaps the menu under the pointer (it closes on some platforms).
+      this.replacedWhileOpen++;
+      this.menuOpen = false;
+      this.menu?.emit('menu-will-close');
+    }
     this.menu = menu;
+  }
+  /** Test control: the user opens / closes the tray menu. */
+  openMenu(): void {
+    this.menuOpen = true;
+    this.menu?.emit('menu-will-show');
+  }
+  closeMenu(): void {
+    if (!this.menuOpen) return;
+    this.menuOpen = false;
+    this.menu?.emit('menu-will-close');
   }
   destroy(): void {
     this.destroyed = true;
@@ -186,22 +260,68 @@ export const ipcMain = {
     this.handlers.delete(channel);
   },
 };
+type Privileges = Record<string, boolean>;
+type FetchHandler = (request: Request) => Promise<Response>;
+
+/** The origin Chromium gives a URL (standard custom schemes get scheme://host). */
+function originOf(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'file:') return 'null';
+  return parsed.origin !== 'null' ? parsed.origin : `${parsed.protocol}//${parsed.host}`;
+}
+
 export const protocol = {
-  privileged: [] as Array<{ scheme: string; privileges: Record<string, boolean> }>,
-  handlers: new Map<string, (request: Request) => Promise<Response>>(),
-  registerSchemesAsPrivileged(
-    schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>,
-  ) {
-    this.privileged.push(...schemes);
+  privileged: [] as Array<{ scheme: string; privileges: Privileges }>,
+  handlers: new Map<string, FetchHandler>(),
+  registered: false,
+  registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: Privileges }>) {
+    // Electron: only before ready, and only once.
+    if (app.isReady()) throw new Error('registerSchemesAsPrivileged must be called before ready');
+    if (this.registered) throw new Error('registerSchemesAsPrivileged can be called only once');
+    this.registered = true;
+    this.privileged.push(
+      ...schemes.map((s) => ({ scheme: s.scheme, privileges: { ...s.privileges } })),
+    );
   },
-  handle(scheme: string, handler: (request: Request) => Promise<Response>) {
+  handle(scheme: string, handler: FetchHandler) {
+    if (!app.isReady()) throw new Error('protocol.handle must be called after ready');
+    if (this.handlers.has(scheme)) throw new Error(`The scheme "${scheme}" is already handled`);
     this.handlers.set(scheme, handler);
   },
+  privilegesOf(scheme: string): Privileges {
+    return this.privileged.find((p) => p.scheme === scheme)?.privileges ?? {};
+  },
 };
+
+/**
+ * A page's fetch/XHR (CORS mode) to a URL, as Electron's renderer would make it: a custom
+ * scheme needs a handler; a cross-origin request needs the scheme's `corsEnabled` or it is
+ * refused before the handler runs; `fetch` needs `supportFetchAPI`. Electron does not check
+ * Access-Control-Allow-Origin on custom-scheme responses, so neither does this.
+ */
+export async function pageRequest(
+  pageUrl: string,
+  url: string,
+  init: { api?: 'fetch' | 'xhr' } = {},
+): Promise<Response> {
+  const scheme = new URL(url).protocol.slice(0, -1);
+  const handler = protocol.handlers.get(scheme);
+  if (!handler) throw new TypeError(`net::ERR_UNKNOWN_URL_SCHEME (${scheme})`);
+  const privileges = protocol.privilegesOf(scheme);
+  if ((init.api ?? 'xhr') === 'fetch' && !privileges.supportFetchAPI)
+    throw new TypeError(`Fetch API cannot load ${url}. URL scheme "${scheme}" is not supported.`);
+  const pageOrigin = originOf(pageUrl);
+  const crossOrigin = pageOrigin !== originOf(url);
+  if (crossOrigin && !privileges.corsEnabled)
+    throw new TypeError(`net::ERR_FAILED: cross-origin request to ${scheme}: without corsEnabled`);
+  return handler(new Request(url, { headers: crossOrigin ? { origin: pageOrigin } : {} }));
+}
+
 export const session = {
   defaultSession: {
     permissionHandlers,
     headerHandlers,
+    headerFilters: [] as Array<{ urls: string[] } | null>,
     setPermissionRequestHandler(handler: Listener) {
       permissionHandlers.request = handler;
     },
@@ -209,12 +329,60 @@ export const session = {
       permissionHandlers.check = handler;
     },
     webRequest: {
-      onHeadersReceived(handler: Listener) {
-        headerHandlers.push(handler);
+      onHeadersReceived(filterOrHandler: { urls: string[] } | Listener, handler?: Listener) {
+        if (typeof filterOrHandler === 'function') {
+          session.defaultSession.headerFilters.push(null);
+          headerHandlers.push(filterOrHandler);
+        } else if (handler) {
+          session.defaultSession.headerFilters.push(filterOrHandler);
+          headerHandlers.push(handler);
+        }
       },
     },
   },
 };
+
+/**
+ * A page asks for a permission (e.g. the Fullscreen API asks for 'fullscreen'): Electron asks
+ * the session's request handler, and grants when none is set.
+ */
+export function requestPermission(
+  contents: FakeWebContents,
+  permission: string,
+  requestingUrl = contents.url,
+): Promise<boolean> {
+  const handler = permissionHandlers.request as unknown as
+    | ((
+        wc: FakeWebContents,
+        p: string,
+        cb: (granted: boolean) => void,
+        details: { requestingUrl: string; isMainFrame: boolean },
+      ) => void)
+    | null;
+  if (!handler) return Promise.resolve(true);
+  return new Promise((resolve) =>
+    handler(contents, permission, resolve, { requestingUrl, isMainFrame: true }),
+  );
+}
+
+/** The synchronous permission check Chromium makes (e.g. before fullscreen). */
+export function checkPermission(
+  contents: FakeWebContents,
+  permission: string,
+  requestingUrl = contents.url,
+): boolean {
+  const handler = permissionHandlers.check as unknown as
+    | ((
+        wc: FakeWebContents,
+        p: string,
+        origin: string,
+        details: { requestingUrl: string },
+      ) => boolean)
+    | null;
+  if (!handler) return true;
+  return handler(contents, permission, originOf(requestingUrl), { requestingUrl });
+}
+
 export const shell = {
   opened: [] as string[],
   openExternal(url: string) {
@@ -238,7 +406,7 @@ export const screen = {
   },
 };
 export const Menu = {
-  buildFromTemplate: (template: unknown) => ({ template }),
+  buildFromTemplate: (template: unknown) => new FakeMenu(template),
 };
 export const nativeImage = {
   createFromPath: (path: string) => ({

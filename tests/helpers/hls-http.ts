@@ -1,22 +1,61 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FetchHandler } from '../../src/main/services/streaming/hls-handler';
+import { privilegesOf, type SchemePrivileges } from '../../src/main/web/policy';
 import { STREAM_SCHEME } from '../../src/shared/streams';
+
+export interface ServeOptions {
+  /**
+   * The privileges the app declares for the scheme this server stands in for; by default
+   * read from the app's own SCHEME_PRIVILEGES (src/main/web/policy.ts), never copied.
+   */
+  privileges?: SchemePrivileges;
+}
 
 /**
  * Serves a fetch-style stream handler over HTTP on 127.0.0.1 for tests and the browser
  * harness: `http://127.0.0.1:PORT/<sessionId>/<file>` becomes `vigil-stream://<sessionId>/<file>`,
  * with the raw path kept as sent (no normalising), so hostile paths reach the handler intact.
+ *
+ * As strict as Electron: a cross-origin request (one that carries an Origin header) to a
+ * scheme declared without `corsEnabled` is refused before the handler runs
+ * (electron/electron#51152), and the browser then also checks the handler's
+ * Access-Control-Allow-Origin, which Electron would not.
  */
-export async function serveOverHttp(handler: FetchHandler): Promise<{
+export async function serveOverHttp(
+  handler: FetchHandler,
+  options: ServeOptions = {},
+): Promise<{
   origin: string;
   /** Maps a vigil-stream:// URL to this server's http:// URL. */
   toHttp: (streamUrl: string) => string;
+  /** Requests refused the way Electron refuses them (no corsEnabled). */
+  refusedCrossOrigin: () => number;
   close: () => Promise<void>;
 }> {
+  let refused = 0;
   const server: Server = createServer((req, res) => {
+    // Read per request, so a test that breaks the declaration sees the effect at once.
+    const privileges = options.privileges ?? privilegesOf(STREAM_SCHEME);
     const raw = req.url ?? '/';
-    const request = new Request(`${STREAM_SCHEME}:/${raw}`, { method: req.method ?? 'GET' });
+    const origin = req.headers.origin;
+    if (origin !== undefined && !privileges.corsEnabled) {
+      refused++;
+      res.writeHead(403, { 'content-type': 'text/plain' });
+      res.end('Cross-origin request to a scheme without corsEnabled (refused by Electron).');
+      return;
+    }
+    let request: Request;
+    try {
+      request = new Request(`${STREAM_SCHEME}:/${raw}`, {
+        method: req.method ?? 'GET',
+        headers: origin !== undefined ? { origin } : {},
+      });
+    } catch {
+      // Electron hands the handler only URLs it could parse; so does this adapter.
+      res.writeHead(400).end();
+      return;
+    }
     handler(request)
       .then(async (response) => {
         res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
@@ -33,6 +72,7 @@ export async function serveOverHttp(handler: FetchHandler): Promise<{
   return {
     origin,
     toHttp: (streamUrl) => streamUrl.replace(`${STREAM_SCHEME}://`, `${origin}/`),
+    refusedCrossOrigin: () => refused,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

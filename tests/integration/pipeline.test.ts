@@ -155,7 +155,7 @@ describe.runIf(gst)('live pipeline against a real RTSP camera', () => {
 
   it('serves the real playlist and segments through the HLS handler, only while live', async () => {
     const server = await serveOverHttp(
-      createHlsHandler({ liveDirectory: (id) => h.service.liveDirectory(id) }),
+      createHlsHandler({ liveDirectory: (id) => h.service.liveDirectory(id), allowedOrigins: [] }),
     );
     try {
       await h.service.start('cam', { viewer: 't' });

@@ -1,9 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  app,
+  checkPermission,
+  pageRequest,
   protocol,
+  requestPermission,
   screen,
   session,
   shell,
@@ -11,10 +16,30 @@ import {
   fakeEvent,
   type BrowserWindow as FakeWindow,
 } from '../fakes/electron';
-import { registerStreamScheme } from '../../src/main/protocol';
+import { registerSchemes, serveSchemes } from '../../src/main/protocol';
+import { createAppPageHandler } from '../../src/main/web/app-pages';
+import { APP_ORIGIN, contentSecurityPolicy, SCHEME_PRIVILEGES } from '../../src/main/web/policy';
 import { WindowManager, viewerOf } from '../../src/main/window-manager';
 import { WindowStateStore } from '../../src/main/window-state';
 import { APP_CSP, createSecureWindow, hardenSession } from '../../src/main/windows';
+
+const RENDERER = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+
+// As main does: schemes before ready, handlers after.
+beforeAll(() => {
+  registerSchemes();
+  app.becomeReady();
+  serveSchemes({
+    pages: createAppPageHandler({ rootDir: RENDERER, csp: APP_CSP }),
+    streams: (request) =>
+      Promise.resolve(
+        new Response('#EXTM3U', {
+          headers: { 'x-origin-seen': request.headers.get('origin') ?? '' },
+        }),
+      ),
+  });
+  hardenSession();
+});
 
 const asFake = (win: unknown) => win as FakeWindow;
 
@@ -53,8 +78,12 @@ describe('the secure window factory', () => {
     win.webContents.emit('will-navigate', away, 'https://evil.example/');
     expect(away.defaultPrevented).toBe(true);
     const ours = fakeEvent();
-    win.webContents.emit('will-navigate', ours, `file://${process.cwd()}/out/renderer/live.html`);
+    win.webContents.emit('will-navigate', ours, `${APP_ORIGIN}/live.html?camera=x`);
     expect(ours.defaultPrevented).toBe(false);
+    // A file:// page is never ours, even inside a folder named like our renderer.
+    const file = fakeEvent();
+    win.webContents.emit('will-navigate', file, `file://${RENDERER}/index.html`);
+    expect(file.defaultPrevented).toBe(true);
     expect(win.webContents.windowOpenHandler?.({ url: 'https://docs.example/' })).toEqual({
       action: 'deny',
     });
@@ -64,38 +93,68 @@ describe('the secure window factory', () => {
     expect(shell.opened).toEqual(['https://docs.example/']);
   });
 
-  it('the session denies every permission and sends the CSP', () => {
-    hardenSession();
-    const { permissionHandlers, headerHandlers } = session.defaultSession;
-    const granted = vi.fn();
-    (
-      permissionHandlers.request as unknown as (
-        wc: unknown,
-        p: string,
-        cb: (ok: boolean) => void,
-      ) => void
-    )({}, 'media', granted);
-    expect(granted).toHaveBeenCalledWith(false);
-    expect((permissionHandlers.check as unknown as () => boolean)()).toBe(false);
-    let headers: Record<string, string[]> = {};
-    (
-      headerHandlers[0] as unknown as (
-        d: unknown,
-        cb: (r: { responseHeaders: Record<string, string[]> }) => void,
-      ) => void
-    )({ responseHeaders: {} }, (r) => (headers = r.responseHeaders));
-    expect(headers['Content-Security-Policy']).toEqual([APP_CSP]);
-    expect(APP_CSP).toContain("script-src 'self'");
-    expect(APP_CSP).toContain("object-src 'none'");
-    expect(APP_CSP).not.toContain('unsafe-eval');
+  it('our pages get fullscreen (the HTML Fullscreen API asks for it); every other permission is denied', async () => {
+    const win = asFake(createSecureWindow({ title: 'T', width: 800, height: 600 }));
+    await win.loadURL(`${APP_ORIGIN}/live.html?camera=x`);
+    expect(await requestPermission(win.webContents, 'fullscreen')).toBe(true);
+    expect(checkPermission(win.webContents, 'fullscreen')).toBe(true);
+    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal'])
+      expect(await requestPermission(win.webContents, permission)).toBe(false);
+    for (const other of [
+      'https://evil.example/',
+      `file://${RENDERER}/live.html`,
+      'vigil-app://other/x.html',
+    ])
+      expect(await requestPermission(win.webContents, 'fullscreen', other)).toBe(false);
+    expect(checkPermission(win.webContents, 'media')).toBe(false);
   });
 
-  it('the stream scheme gets exactly standard, secure, supportFetchAPI and stream (never bypassCSP)', () => {
-    registerStreamScheme();
-    expect(protocol.privileged).toContainEqual({
-      scheme: 'vigil-stream',
-      privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+  it('packaged pages come from vigil-app://renderer with the strict CSP header; dev-only headers are not installed', async () => {
+    const win = asFake(createSecureWindow({ title: 'T', width: 800, height: 600 }));
+    await win.loadURL(`${APP_ORIGIN}/index.html`);
+    expect(win.loaded.response?.status).toBe(200);
+    expect(win.loaded.response?.headers['content-security-policy']).toBe(APP_CSP);
+    expect(APP_CSP).toBe(contentSecurityPolicy({}));
+    expect(APP_CSP).toContain("script-src 'self';");
+    expect(APP_CSP).not.toMatch(/unsafe-inline'?;?\s*$|script-src[^;]*unsafe/);
+    expect(APP_CSP).toContain("media-src 'self' blob: vigil-stream:");
+    expect(APP_CSP).toContain("object-src 'none'");
+    expect(APP_CSP).not.toContain('unsafe-eval');
+    // Without ELECTRON_RENDERER_URL nothing rewrites headers session-wide.
+    expect(session.defaultSession.headerHandlers).toHaveLength(0);
+  });
+
+  it('the page handler serves only the renderer: no escapes, no unknown types, no other host', async () => {
+    const page = protocol.handlers.get('vigil-app');
+    const status = async (url: string) => (await page?.(new Request(url)))?.status;
+    expect(await status(`${APP_ORIGIN}/live.html?camera=a`)).toBe(200);
+    for (const bad of [
+      `${APP_ORIGIN}/../package.json`,
+      `${APP_ORIGIN}/%2e%2e/package.json`,
+      `${APP_ORIGIN}/assets/..%2F..%2Fmain%2Findex.js`,
+      `${APP_ORIGIN}/.hidden.js`,
+      `${APP_ORIGIN}/index.map`,
+      'vigil-app://other/index.html',
+      `${APP_ORIGIN}/nothing.html`,
+    ])
+      expect.soft(await status(bad), bad).toBe(404);
+  });
+
+  it('the schemes are registered exactly as declared; a page may read streams cross-origin only thanks to corsEnabled', async () => {
+    expect(protocol.privileged).toEqual(SCHEME_PRIVILEGES);
+    const stream = protocol.privilegesOf('vigil-stream');
+    expect(stream).toEqual({
+      standard: true,
+      secure: true,
+      supportFetchAPI: true,
+      corsEnabled: true,
+      stream: true,
     });
+    expect(stream.bypassCSP).toBeUndefined();
+    // vigil-app://renderer → vigil-stream://<session> is cross-origin, as Electron sees it.
+    const reply = await pageRequest(`${APP_ORIGIN}/live.html`, 'vigil-stream://abc/index.m3u8');
+    expect(reply.headers.get('x-origin-seen')).toBe(APP_ORIGIN);
+    expect(() => registerSchemes()).toThrow(/before ready|only once/);
   });
 });
 
@@ -115,6 +174,7 @@ describe('WindowManager', () => {
     expect(first.focused).toBe(1);
     expect(first.options.title).toBe('Camera a');
     expect(first.loaded.query).toEqual({ camera: 'a' });
+    expect(first.loaded.url).toBe(`${APP_ORIGIN}/live.html?camera=a`);
     expect(first.options).toMatchObject({ width: 800, height: 600 });
     // Live windows keep playing in the background.
     expect(first.options.webPreferences?.backgroundThrottling).toBe(false);

@@ -23,6 +23,7 @@ symlinkSync(join(root, 'secret.txt'), join(root, live, 'index.m3u8.tmp'));
 
 const handler = createHlsHandler({
   liveDirectory: (id) => (id === live || id === other ? join(root, id) : undefined),
+  allowedOrigins: ['vigil-app://renderer'],
 });
 
 const get = (url: string, method = 'GET') => handler(new Request(url, { method }));
@@ -86,8 +87,30 @@ describe('HLS handler', () => {
     it('serves the live playlist', async () => {
       const response = await fetch(server.toHttp(`vigil-stream://${live}/index.m3u8`));
       expect(response.status).toBe(200);
-      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      // No Origin header (not a cross-origin page request): nothing to allow.
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
     });
+
+    it('names our page origin in Access-Control-Allow-Origin, never *', async () => {
+      const response = await fetch(server.toHttp(`vigil-stream://${live}/index.m3u8`), {
+        headers: { origin: 'vigil-app://renderer' },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe('vigil-app://renderer');
+      expect(response.headers.get('vary')).toBe('Origin');
+    });
+
+    it.each(['http://localhost:5173', 'null', 'file://', 'https://evil.example'])(
+      'refuses a page of another origin (%s)',
+      async (origin) => {
+        const response = await fetch(server.toHttp(`vigil-stream://${live}/index.m3u8`), {
+          headers: { origin },
+        });
+        expect(response.status).toBe(403);
+        expect(response.headers.get('access-control-allow-origin')).toBeNull();
+        expect(await response.text()).not.toContain('#EXTM3U');
+      },
+    );
 
     it.each([
       `/${live}/..%2f..%2fsecret.txt`,

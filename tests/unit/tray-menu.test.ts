@@ -55,7 +55,12 @@ describe('tray menu', () => {
   it('no streams: cameras (offline disabled, asleep allowed), Stop all disabled, dashboard, quit', () => {
     const a = actions();
     const items = buildTrayMenu(
-      { cameras, statuses: (id) => statuses.get(id), streams: [], now: 0 },
+      {
+        cameras,
+        statuses: (id) => statuses.get(id),
+        streams: [],
+        formatTime: (ms) => `T+${String(ms)}`,
+      },
       a,
     );
     expect(labels(items)).toEqual([
@@ -75,7 +80,7 @@ describe('tray menu', () => {
     expect(a.quit).toHaveBeenCalled();
   });
 
-  it('active streams show time left with Show and Stop; Stop all is enabled', () => {
+  it('active streams show their end time with Show and Stop; Stop all is enabled', () => {
     const a = actions();
     const items = buildTrayMenu(
       {
@@ -86,13 +91,13 @@ describe('tray menu', () => {
           stream('c', { state: 'waking', deadline: null }),
           stream('b', { state: 'ended' }),
         ],
-        now: 0,
+        formatTime: (ms) => `T+${String(ms)}`,
       },
       a,
     );
     expect(labels(items)).toContain('Front door — streaming');
     expect(labels(items)).toContain('Streaming now [disabled]');
-    const live = byLabel(items, 'Front door · 0:42 left');
+    const live = byLabel(items, `Front door · until T+${String(stream('a').deadline)}`);
     const waking = byLabel(items, 'Battery cam · waking…');
     expect(live && waking).toBeTruthy();
     expect(items.some((i) => i.label?.startsWith('Garage ·'))).toBe(false);
@@ -109,7 +114,7 @@ describe('tray menu', () => {
         cameras,
         statuses: (id) => statuses.get(id),
         streams: [stream('b', { deadline: null, timeLimitSec: null })],
-        now: 0,
+        formatTime: (ms) => `T+${String(ms)}`,
       },
       actions(),
     );

@@ -11,6 +11,11 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export interface HlsHandlerOptions {
   /** The directory of a live session, or undefined when there is none with that id. */
   liveDirectory: (sessionId: string) => string | undefined;
+  /**
+   * The page origins that may read streams (our renderer's). A request whose Origin header
+   * names another is refused; an allowed one is named in Access-Control-Allow-Origin (never *).
+   */
+  allowedOrigins: readonly string[];
 }
 
 const CONTENT_TYPES: Array<[RegExp, string]> = [
@@ -33,11 +38,15 @@ function refuse(status: number, text: string): Response {
 
 /**
  * Serves the HLS files of live sessions, and nothing else: GET only, the session id as
- * host, one file name from a fixed set, no encoded characters, no symlinks.
+ * host, one file name from a fixed set, no encoded characters, no symlinks, and only to our
+ * own pages' origins.
  */
 export function createHlsHandler(options: HlsHandlerOptions): FetchHandler {
   return async (request) => {
     if (request.method !== 'GET') return refuse(405, 'Only GET is allowed.');
+    const origin = request.headers.get('origin');
+    if (origin !== null && !options.allowedOrigins.includes(origin))
+      return refuse(403, 'This page may not read streams.');
     // Look at the raw text before URL parsing normalises it: no escapes, dots or backslashes.
     const raw = request.url;
     const afterScheme = raw.slice(raw.indexOf('//') + 2);
@@ -75,7 +84,7 @@ export function createHlsHandler(options: HlsHandlerOptions): FetchHandler {
           'content-length': String(body.byteLength),
           'cache-control': 'no-cache, no-store',
           'x-content-type-options': 'nosniff',
-          'access-control-allow-origin': '*',
+          ...(origin !== null ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
         },
       });
     } finally {
