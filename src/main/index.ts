@@ -29,6 +29,16 @@ function broadcast<C extends EventChannel>(channel: C, payload: EventMap[C]): vo
   }
 }
 
+/**
+ * ffmpeg-static's path, or on Windows on ARM (for which it lists no build, so it returns
+ * null) the x64 ffmpeg.exe the installer ships there (scripts/ffmpeg-after-pack.mjs).
+ */
+function bundledFfmpeg(): string | null {
+  if (ffmpegStatic) return ffmpegStatic;
+  if (!app.isPackaged || process.platform !== 'win32') return null;
+  return join(process.resourcesPath, 'app.asar.unpacked/node_modules/ffmpeg-static/ffmpeg.exe');
+}
+
 registerSchemes();
 
 // One Vigil at a time: a second launch just brings the dashboard forward.
@@ -51,7 +61,7 @@ const core = createVigilCore({
     encrypt: (plain) => secrets().encrypt(plain),
     decrypt: (cipher) => secrets().decrypt(cipher),
   },
-  ffmpeg: () => probeFfmpeg({ staticPath: ffmpegStatic }),
+  ffmpeg: () => probeFfmpeg({ staticPath: bundledFfmpeg() }),
   broadcast,
   onChange: () => tray?.refresh(),
   log,
