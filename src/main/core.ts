@@ -31,6 +31,8 @@ export interface CoreOptions {
   /** Something the tray shows changed (cameras, statuses, streams). */
   onChange?: () => void;
   spawn?: SpawnFn;
+  /** The font file for the demo camera's clock (resources/fonts/DejaVuSansMono.ttf). */
+  demoFontFile?: string;
   statusIntervalMs?: number;
   log?: (line: string) => void;
 }
@@ -68,6 +70,7 @@ export function createVigilCore(opts: CoreOptions) {
     sources: registry,
     ffmpeg,
     ...(opts.spawn ? { spawn: opts.spawn } : {}),
+    ...(opts.demoFontFile ? { demoFontFile: opts.demoFontFile } : {}),
     emit: (info) => {
       opts.broadcast('stream:state', info);
       changed();

@@ -8,7 +8,7 @@ import { registerSchemes, serveSchemes } from './protocol';
 import { createSafeStorageSecretStore } from './safe-storage';
 import type { SecretStore } from './services/cameras/secret-store';
 import { probeFfmpeg } from './services/streaming/ffmpeg-binary';
-import { AppTray } from './tray';
+import { AppTray, resourcesDir } from './tray';
 import { WindowManager } from './window-manager';
 import { WindowStateStore } from './window-state';
 import { quitAfterShutdown } from './quit-guard';
@@ -62,6 +62,8 @@ const core = createVigilCore({
     decrypt: (cipher) => secrets().decrypt(cipher),
   },
   ffmpeg: () => probeFfmpeg({ staticPath: bundledFfmpeg() }),
+  // ffmpeg-static on Windows/macOS has no default font for the demo's clock.
+  demoFontFile: join(resourcesDir(), 'fonts', 'DejaVuSansMono.ttf'),
   broadcast,
   onChange: () => tray?.refresh(),
   log,

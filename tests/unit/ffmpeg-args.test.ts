@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildFfmpegArgs, withCredentials } from '../../src/main/services/streaming/ffmpeg-args';
+import {
+  buildFfmpegArgs,
+  filterSpec,
+  withCredentials,
+} from '../../src/main/services/streaming/ffmpeg-args';
 
 const outDir = '/tmp/vigil-test/session';
 
@@ -136,5 +140,44 @@ describe('withCredentials', () => {
 
   it('leaves a URL without credentials unchanged', () => {
     expect(withCredentials('rtsp://cam:554/a')).toBe('rtsp://cam:554/a');
+  });
+});
+
+describe('filterSpec and the demo clock’s font', () => {
+  const fontFileArg = (args: string[]): string | undefined =>
+    /:fontfile=(.*?):fontsize=/.exec(valueAfter(args, '-i') ?? '')?.[1];
+
+  it('escapes a Windows install path twice: the drive colon and every backslash', () => {
+    const args = buildFfmpegArgs({
+      source: { kind: 'demo' },
+      outDir,
+      socketTimeoutMs: 3000,
+      hasDrawtext: true,
+      demoFontFile: 'C:\\Program Files\\Vigil\\resources\\fonts\\DejaVuSansMono.ttf',
+    });
+    // Graph level turns `\\` into `\` and leaves `:`; option level then turns `\:` into `:`.
+    expect(fontFileArg(args)).toBe(
+      String.raw`C\\:\\\\Program Files\\\\Vigil\\\\resources\\\\fonts\\\\DejaVuSansMono.ttf`,
+    );
+  });
+
+  it('escapes quotes, the graph’s separators and edge spaces, and keeps the clock’s own colon', () => {
+    expect(filterSpec('drawtext', [['fontfile', " /a'b[c],d;e "]])).toBe(
+      String.raw`drawtext=fontfile=\\ /a\\\'b\[c\]\,d\;e\\\ `,
+    );
+    expect(filterSpec('drawtext', [['text', 'Vigil demo  %{localtime:%X}']])).toBe(
+      String.raw`drawtext=text=Vigil demo  %{localtime\\:%X}`,
+    );
+  });
+
+  it('leaves fontfile out without a font (fontconfig finds one on Linux)', () => {
+    const args = buildFfmpegArgs({
+      source: { kind: 'demo' },
+      outDir,
+      socketTimeoutMs: 3000,
+      hasDrawtext: true,
+    });
+    expect(valueAfter(args, '-i')).toContain('drawtext=');
+    expect(valueAfter(args, '-i')).not.toContain('fontfile');
   });
 });

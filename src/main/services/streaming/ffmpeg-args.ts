@@ -44,6 +44,8 @@ export interface FfmpegArgsOptions {
   knownCodec?: VideoCodec;
   /** Whether ffmpeg has drawtext (the demo's clock); builds without it get no clock. */
   hasDrawtext?: boolean;
+  /** The font drawtext uses for the demo's clock; without it ffmpeg asks fontconfig. */
+  demoFontFile?: string;
 }
 
 /** Inserts credentials with URL setters, percent-encoded exactly once. */
@@ -104,10 +106,44 @@ function hlsOutput(outDir: string, hls: HlsProfile): string[] {
   ];
 }
 
-function demoInput(hasDrawtext: boolean): string[] {
+/**
+ * Escapes one level of ffmpeg's filter syntax as its av_escape does: a backslash before each
+ * backslash, quote and special, and before whitespace at either end (ffmpeg trims it).
+ */
+function escapeLevel(value: string, specials: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charAt(i);
+    const edge = (i === 0 || i === value.length - 1) && /\s/.test(c);
+    out += c === '\\' || c === "'" || specials.includes(c) || edge ? `\\${c}` : c;
+  }
+  return out;
+}
+
+/** One filter of a filtergraph, `name=key=value:…`, each value escaped for both levels. */
+export function filterSpec(name: string, options: ReadonlyArray<[string, string]>): string {
+  // ffmpeg unescapes twice: the graph (split on `[],;`), then the option list (split on `:`).
+  const list = options.map(([key, value]) => `${key}=${escapeLevel(value, ':')}`).join(':');
+  return `${name}=${escapeLevel(list, '[],;')}`;
+}
+
+function demoInput(hasDrawtext: boolean, fontFile: string | undefined): string[] {
+  // Windows and macOS builds of ffmpeg have no default font: without a file, drawtext fails.
+  const font: Array<[string, string]> = fontFile ? [['fontfile', fontFile]] : [];
   const clock = hasDrawtext
-    ? ',drawtext=text=Vigil demo  %{localtime\\\\\\:%X}:fontsize=44:fontcolor=white' +
-      ':box=1:boxcolor=black@0.6:boxborderw=14:x=40:y=h-th-60'
+    ? ',' +
+      filterSpec('drawtext', [
+        // drawtext expands %{localtime:%X} itself and needs its ':' back: escaped like any value.
+        ['text', 'Vigil demo  %{localtime:%X}'],
+        ...font,
+        ['fontsize', '44'],
+        ['fontcolor', 'white'],
+        ['box', '1'],
+        ['boxcolor', 'black@0.6'],
+        ['boxborderw', '14'],
+        ['x', '40'],
+        ['y', 'h-th-60'],
+      ])
     : '';
   return [
     '-re',
@@ -144,7 +180,11 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
   const hls = options.hls ?? VIGIL_HLS;
   const head = ['-hide_banner', '-loglevel', 'info', '-nostats', '-progress', 'pipe:1'];
   if (source.kind === 'demo') {
-    return [...head, ...demoInput(options.hasDrawtext ?? false), ...hlsOutput(options.outDir, hls)];
+    return [
+      ...head,
+      ...demoInput(options.hasDrawtext ?? false, options.demoFontFile),
+      ...hlsOutput(options.outDir, hls),
+    ];
   }
   const codec = options.knownCodec ?? source.videoCodec ?? 'h264';
   const isSecure = source.url.startsWith('rtsps:');

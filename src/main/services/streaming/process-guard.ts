@@ -2,27 +2,53 @@ import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { isExecutable } from './ffmpeg-binary';
-import type { FfmpegProcess, SpawnFn } from './stream-session';
+import type { SpawnFn } from './stream-session';
 
 const execFileAsync = promisify(execFile);
 
 /** Name of the file in a session directory that records its ffmpeg's PID. */
 export const PID_FILE = 'ffmpeg.pid';
 
-/**
- * Spawns ffmpeg so that it cannot outlive the app. On Linux, util-linux's `setpriv
- * --pdeathsig KILL` execs ffmpeg with a parent-death signal (same PID); elsewhere the
- * pid file and the start-up reaper are the net.
- */
-export function createGuardedSpawn(
-  platform: NodeJS.Platform = process.platform,
-  setprivPath = '/usr/bin/setpriv',
-): SpawnFn {
-  const useSetpriv = platform === 'linux' && isExecutable(setprivPath);
-  return (command, args, options): FfmpegProcess =>
-    useSetpriv
-      ? spawn(setprivPath, ['--pdeathsig', 'KILL', '--', command, ...args], options)
-      : spawn(command, args, options);
+/** Where and how createGuardedSpawn looks for setpriv (tests point it at stand-ins). */
+export interface GuardedSpawnOptions {
+  platform?: NodeJS.Platform;
+  setprivPath?: string;
+  /** Told once, when setpriv is there but cannot set a parent-death signal. */
+  log?: (line: string) => void;
+}
+
+const plainSpawn: SpawnFn = (command, args, options) => spawn(command, args, options);
+
+/** Why `setpriv --pdeathsig` does not work here, or null when it does. */
+async function pdeathsigRefusal(setprivPath: string): Promise<string | null> {
+  try {
+    await execFileAsync(setprivPath, ['--pdeathsig', 'KILL', '--', 'true'], { timeout: 2_000 });
+    return null;
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message?: string };
+    return (stderr?.trim() || message || String(error)).split('\n')[0] ?? 'unknown';
+  }
+}
+
+/** A spawn whose ffmpeg cannot outlive the app where Linux allows; probes setpriv, so call once. */
+export async function createGuardedSpawn(options: GuardedSpawnOptions = {}): Promise<SpawnFn> {
+  // `setpriv --pdeathsig KILL` execs ffmpeg with a parent-death signal (same PID). util-linux
+  // before 2.33 lacks the option and would fail every stream: there, and off Linux, spawn
+  // plainly; the pid file and the start-up reaper are the net.
+  const setprivPath = options.setprivPath ?? '/usr/bin/setpriv';
+  if ((options.platform ?? process.platform) !== 'linux' || !isExecutable(setprivPath)) {
+    return plainSpawn;
+  }
+  const refusal = await pdeathsigRefusal(setprivPath);
+  if (refusal !== null) {
+    options.log?.(
+      `process guard: ${setprivPath} --pdeathsig does not work here (${refusal}); ` +
+        'ffmpeg runs without a parent-death signal, the start-up reaper ends leftovers',
+    );
+    return plainSpawn;
+  }
+  return (command, args, spawnOptions) =>
+    spawn(setprivPath, ['--pdeathsig', 'KILL', '--', command, ...args], spawnOptions);
 }
 
 /** The command line of a running process, or null when there is none (or it is not ours to read). */

@@ -33,11 +33,14 @@ export interface StreamServiceOptions {
   ffmpeg: () => Promise<FfmpegBinary>;
   /** Receives every state change, as plain data for renderers. */
   emit: (info: StreamInfo) => void;
+  /** Default: the guarded spawn (parent-death signal where setpriv supports it). */
   spawn?: SpawnFn;
   log?: (line: string) => void;
   timings?: Partial<SessionTimings>;
   /** How ffmpeg cuts HLS; the app uses the default, the benchmark compares others. */
   hls?: HlsProfile;
+  /** The font file for the demo camera's clock (ffmpeg may have no default font). */
+  demoFontFile?: string;
   now?: () => number;
 }
 
@@ -75,21 +78,27 @@ interface Entry {
 export class StreamService {
   private readonly opts: StreamServiceOptions;
   private readonly timings: SessionTimings;
-  private readonly spawn: SpawnFn;
+  private readonly spawner: () => Promise<SpawnFn>;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private readonly entries = new Map<string, Entry>();
   /** Per-camera queue so start/stop of one camera never interleave. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly learnedCodecs = new Map<string, VideoCodec>();
+  /** False once drawtext failed on this machine: later demo sessions start without the clock. */
+  private demoClock = true;
   private readonly ffmpeg: () => Promise<FfmpegBinary>;
 
   constructor(opts: StreamServiceOptions) {
     this.opts = opts;
     this.timings = { ...DEFAULT_TIMINGS, ...opts.timings };
-    this.spawn = opts.spawn ?? createGuardedSpawn();
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => undefined);
+    const given = opts.spawn;
+    // Probed once (a few ms), at init or alongside the first ffmpeg probe, never per stream.
+    this.spawner = given
+      ? () => Promise.resolve(given)
+      : cachedUntilFailure(() => createGuardedSpawn({ log: this.log }));
     this.ffmpeg = cachedUntilFailure(opts.ffmpeg);
   }
 
@@ -99,6 +108,7 @@ export class StreamService {
    * the directories.
    */
   async init(): Promise<string[]> {
+    const guard = this.spawner();
     await mkdir(this.opts.tempRoot, { recursive: true, mode: 0o700 });
     const swept: string[] = [];
     let reaped = 0;
@@ -119,6 +129,7 @@ export class StreamService {
         `swept ${String(swept.length)} stale session directories, ended ${String(reaped)} leftover ffmpeg`,
       );
     }
+    await guard;
     return swept;
   }
 
@@ -159,7 +170,7 @@ export class StreamService {
     viewer: ViewerId,
   ): Promise<StreamInfo> {
     const source = await this.opts.sources.resolve(cameraId);
-    const binary = await this.ffmpeg();
+    const [binary, spawn] = await Promise.all([this.ffmpeg(), this.spawner()]);
     const id = randomUUID();
     const learned = this.learnedCodecs.get(cameraId);
     const entry: Entry = {
@@ -175,10 +186,13 @@ export class StreamService {
         dir: join(this.opts.tempRoot, id),
         source,
         binary,
-        spawn: this.spawn,
+        spawn,
         timings: this.timings,
         ...(learned ? { knownCodec: learned } : {}),
         ...(this.opts.hls ? { hls: this.opts.hls } : {}),
+        ...(this.opts.demoFontFile ? { demoFontFile: this.opts.demoFontFile } : {}),
+        demoClock: this.demoClock,
+        onClockFailed: () => (this.demoClock = false),
         log: this.log,
         onCodec: (codec) => this.learnedCodecs.set(cameraId, codec),
         onChange: () => this.onSessionChange(entry),

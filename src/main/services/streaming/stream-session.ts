@@ -51,6 +51,12 @@ export interface SessionOptions {
   timings: SessionTimings;
   knownCodec?: VideoCodec;
   hls?: HlsProfile;
+  /** The font for the demo's clock (a packaged file; see resources/fonts). */
+  demoFontFile?: string;
+  /** False once the demo's clock failed to draw on this machine: start without it. */
+  demoClock?: boolean;
+  /** Called when the demo's clock could not be drawn (so later sessions skip it). */
+  onClockFailed?: () => void;
   /** Called on every phase change. */
   onChange: (session: StreamSession) => void;
   /** Called when ffmpeg reports the camera's video codec. */
@@ -59,6 +65,9 @@ export interface SessionOptions {
 }
 
 const STDERR_TAIL_LINES = 40;
+
+// What ffmpeg says when drawtext cannot load a font (5.1-7.x, with and without fontconfig).
+const CLOCK_FAILED = /drawtext|Could not load font|font filename|valid font/i;
 
 function codecFromName(name: string): VideoCodec {
   if (name === 'h264') return 'h264';
@@ -89,9 +98,11 @@ export class StreamSession {
   private spawnedAt = 0;
   private codec: VideoCodec | undefined;
   private checkingPlaylist = false;
-  /** Set while a copy run is replaced by a transcoding run: its files must not count. */
+  /** Set while a run is replaced (to transcode, or the demo without clock): its files must not count. */
   private relaunching = false;
   private wentLive = false;
+  /** Whether the demo draws its clock; dropped once drawtext fails. */
+  private clock: boolean;
   private lastOutTimeUs = 0;
   private stopping: Promise<void> | null = null;
 
@@ -100,6 +111,10 @@ export class StreamSession {
     this.id = opts.id;
     this.dir = opts.dir;
     this.codec = opts.knownCodec;
+    this.clock =
+      opts.source.kind === 'demo' &&
+      opts.demoClock !== false &&
+      opts.binary.filters.has('drawtext');
     const secrets = opts.source.kind === 'rtsp' ? [opts.source.password] : [];
     this.redact = createRedactor(secrets);
   }
@@ -159,7 +174,8 @@ export class StreamSession {
       outDir: this.dir,
       socketTimeoutMs: this.opts.timings.socketTimeoutMs,
       ...(this.codec ? { knownCodec: this.codec } : {}),
-      hasDrawtext: this.opts.binary.filters.has('drawtext'),
+      hasDrawtext: this.clock,
+      ...(this.opts.demoFontFile ? { demoFontFile: this.opts.demoFontFile } : {}),
       ...(this.opts.hls ? { hls: this.opts.hls } : {}),
     });
     this.spawnedAt = Date.now();
@@ -195,13 +211,14 @@ export class StreamSession {
       }
     });
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      // 'close', not 'exit': stderr may still be arriving at 'exit', and the reason is in it.
+      child.once('close', (code, signal) => {
         if (pending) this.stderrTail.push(this.redact(pending));
         this.onExit(child, code, signal);
         resolve();
       });
       child.once('error', (error) => {
-        // spawn failed (binary vanished): 'exit' may never come.
+        // spawn failed (binary vanished): 'close' may never come.
         this.stderrTail.push(this.redact(error.message));
         this.onExit(child, null, null);
         resolve();
@@ -298,6 +315,14 @@ export class StreamSession {
       `session ${this.id}: ffmpeg exited (code ${String(code)}, signal ${String(signal)})`,
     );
     if (this.phase !== 'starting' && this.phase !== 'live') return;
+    if (this.phase === 'starting' && this.clock && CLOCK_FAILED.test(this.stderr)) {
+      // The clock is decoration: a demo without it beats no demo.
+      this.opts.log(`session ${this.id}: drawtext failed, relaunching the demo without its clock`);
+      this.clock = false;
+      this.opts.onClockFailed?.();
+      void this.relaunch();
+      return;
+    }
     this.fail(
       classifyExit({
         code,
