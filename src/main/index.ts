@@ -14,7 +14,7 @@ import { WindowStateStore } from './window-state';
 import { quitAfterShutdown } from './quit-guard';
 import { createAppPageHandler } from './web/app-pages';
 import { pageOrigin } from './web/policy';
-import { APP_CSP, hardenSession, isAppUrl, PAGE_SOURCE } from './windows';
+import { APP_CSP, createSecureWindow, hardenSession, isAppUrl, PAGE_SOURCE } from './windows';
 
 const log = (line: string): void => console.log(`[vigil] ${line}`);
 
@@ -28,6 +28,10 @@ function broadcast<C extends EventChannel>(channel: C, payload: EventMap[C]): vo
     win.webContents.send(channel, payload);
   }
 }
+
+// The Electron suite gives every launch its own profile (and so its own single-instance lock).
+if (process.env.VIGIL_TEST_HOOKS === '1' && process.env.VIGIL_USER_DATA_DIR)
+  app.setPath('userData', process.env.VIGIL_USER_DATA_DIR);
 
 /**
  * ffmpeg-static's path, or on Windows on ARM (for which it lists no build, so it returns
@@ -133,6 +137,12 @@ function installTestHooks(): void {
       streams: () => streams.list(),
       pids: () => streams.pids(),
       tempRoot: () => tempRoot,
+      trayQuit: () => trayActions.quit(),
+      /** The ffmpeg streams would use (the packaged build's own, unpacked). */
+      ffmpegPath: async () => (await probeFfmpeg({ staticPath: bundledFfmpeg() })).path,
+      /** A window from our factory showing a page that is not ours (IPC must refuse it). */
+      openForeignPage: (url: string) =>
+        createSecureWindow({ title: 'foreign', width: 400, height: 300 }).loadURL(url),
     },
   });
 }
