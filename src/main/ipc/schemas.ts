@@ -39,16 +39,19 @@ const testInput = z.union([
   z.strictObject({ source: inputSource, ...credentials }),
 ]);
 
-/** Argument schemas for every invoke channel, checked against the contract's types. */
+/**
+ * Argument schemas for every invoke channel, checked against the contract's types. An
+ * optional parameter is an optional tuple element: Electron delivers `f(x, undefined)`
+ * as `[x, undefined]`, which TypeScript allows as much as `f(x)`.
+ */
 export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } = {
-  'streams:start': z.union([
-    z.tuple([cameraId]),
-    z.tuple([
-      cameraId,
-      z.strictObject({
+  'streams:start': z.tuple([
+    cameraId,
+    z
+      .strictObject({
         durationSec: z.number().int().min(0).max(MAX_STREAM_DURATION_SEC).optional(),
-      }),
-    ]),
+      })
+      .optional(),
   ]),
   'streams:stop': z.tuple([cameraId]),
   'streams:extend': z.tuple([cameraId, seconds]),
@@ -58,14 +61,13 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
   'cameras:update': z.tuple([cameraId, cameraInput]),
   'cameras:remove': z.tuple([cameraId]),
   'cameras:test': z.tuple([testInput]),
-  'cameras:discover': z.union([
-    z.tuple([]),
-    z.tuple([z.strictObject({ networkInterface: z.string().max(64).optional() })]),
+  'cameras:discover': z.tuple([
+    z.strictObject({ networkInterface: z.string().max(64).optional() }).optional(),
   ]),
   'cameras:interfaces': z.tuple([]),
-  'cameras:snapshot': z.union([
-    z.tuple([cameraId]),
-    z.tuple([cameraId, z.strictObject({ cachedOnly: z.boolean().optional() })]),
+  'cameras:snapshot': z.tuple([
+    cameraId,
+    z.strictObject({ cachedOnly: z.boolean().optional() }).optional(),
   ]),
   'cameras:status': z.tuple([]),
   'cameras:checkStatus': z.tuple([cameraId]),

@@ -38,6 +38,46 @@ function initialFields(camera: Camera | undefined): Fields {
   };
 }
 
+/** An empty search says why that happens and offers the other ways in. */
+function NoCameraAnswered({
+  interfaces,
+  onAddByAddress,
+  onAddByUrl,
+}: {
+  interfaces: string[];
+  onAddByAddress: () => void;
+  onAddByUrl: () => void;
+}) {
+  return (
+    <div className="empty tab-panel" role="status" aria-label="Search result">
+      <strong>No camera answered.</strong>
+      {interfaces.length === 0 ? (
+        <p>
+          This computer has no network connection to search. Connect it to the cameras&apos; network
+          and search again, or add a camera by its address.
+        </p>
+      ) : (
+        <ul className="hint">
+          {interfaces.length > 1 ? (
+            <li>Choose another network above (cable or Wi-Fi) and search again.</li>
+          ) : null}
+          <li>A VPN can hide the local network: pause it and search again.</li>
+          <li>A firewall can drop the cameras&apos; answers (UDP): allow Vigil.</li>
+          <li>Check that ONVIF is turned on in the camera&apos;s own settings.</li>
+        </ul>
+      )}
+      <div className="row">
+        <button type="button" onClick={onAddByAddress}>
+          Add by address
+        </button>
+        <button type="button" onClick={onAddByUrl}>
+          Add by RTSP URL
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** Add a camera (discovery, ONVIF host, RTSP URL) or edit one; errors say what to do. */
 export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: () => void }) {
   const editing = camera !== undefined;
@@ -199,10 +239,11 @@ export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: ()
                   ))}
                 </ul>
               ) : (
-                <p className="hint">
-                  No camera answered. Check that ONVIF is enabled on the camera, or add it by
-                  address.
-                </p>
+                <NoCameraAnswered
+                  interfaces={interfaces ?? []}
+                  onAddByAddress={() => setTab('onvif')}
+                  onAddByUrl={() => setTab('rtsp')}
+                />
               )
             ) : null}
             {found?.truncated ? (

@@ -1,9 +1,9 @@
 import Hls from 'hls.js';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { LIVE_HLS_CONFIG } from './hls-config';
+import { createStallWatchdog } from './stall-watchdog';
 
-/** No new frame for this long while main says live: the player tries to recover. */
-export const STALL_MS = 5_000;
+export { STALL_MS } from './stall-watchdog';
 
 export type PlayerPhase = 'loading' | 'playing' | 'reconnecting' | 'stalled';
 
@@ -21,8 +21,9 @@ const NO_STATS: PlayerStats = { width: 0, height: 0, fps: 0, bitrate: null, late
 /**
  * Plays a live HLS URL in the given video element. The hls.js instance lives in this
  * effect and is destroyed on unmount. Frames are counted with requestVideoFrameCallback
- * (currentTime moves before playback starts, so it proves nothing); when they stop
- * for STALL_MS the player reloads once, then reports 'stalled'.
+ * (currentTime moves before playback starts, so it proves nothing) and, for windows that
+ * draw nothing, by the decoder's count; when both stop for STALL_MS the player reloads
+ * once, then reports 'stalled' (see stall-watchdog.ts).
  */
 export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url: string | null) {
   const [phase, setPhase] = useState<PlayerPhase>('loading');
@@ -35,21 +36,22 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
     if (!video || !url) return undefined;
     setPhase('loading');
     let frames = 0;
-    let lastFrameAt = performance.now();
     let framesAtLastTick = 0;
     let bitrate: number | null = null;
-    let reloaded = false;
     let playing = false;
+    const watchdog = createStallWatchdog(performance.now());
+    const onVisibility = (): void => {
+      if (!document.hidden) watchdog.resume(performance.now());
+    };
+    document.addEventListener('visibilitychange', onVisibility);
     let frameHandle = 0;
     let disposed = false;
 
     const onFrame = (): void => {
       if (disposed) return;
       frames++;
-      lastFrameAt = performance.now();
       if (!playing && frames >= 2) {
         playing = true;
-        reloaded = false;
         setPhase('playing');
       }
       frameHandle = video.requestVideoFrameCallback(onFrame);
@@ -93,20 +95,20 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
         bitrate,
         latency: hls && Number.isFinite(hls.latency) ? hls.latency : null,
       });
-      if (frames < 2 || video.paused) {
-        lastFrameAt = Math.max(lastFrameAt, now - STALL_MS / 2);
-        return;
-      }
-      if (now - lastFrameAt <= STALL_MS) return;
-      if (!reloaded) {
+      const action = watchdog.check({
+        now,
+        presented: frames,
+        decoded: video.getVideoPlaybackQuality?.().totalVideoFrames ?? null,
+        hidden: document.hidden,
+        paused: video.paused,
+      });
+      if (action === 'reload') {
         // hls.js sits in 'waiting' forever when the stream dies: start it over once.
-        reloaded = true;
         playing = false;
         setPhase('reconnecting');
         hlsRef.current?.destroy();
         hlsRef.current = start();
-        lastFrameAt = now;
-      } else {
+      } else if (action === 'stalled') {
         setPhase('stalled');
       }
     }, 1_000);
@@ -114,6 +116,7 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
     return () => {
       disposed = true;
       clearInterval(tick);
+      document.removeEventListener('visibilitychange', onVisibility);
       video.cancelVideoFrameCallback(frameHandle);
       hlsRef.current?.destroy();
       hlsRef.current = null;
