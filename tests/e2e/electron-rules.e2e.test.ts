@@ -100,6 +100,29 @@ describe.runIf(available.ok)(
       await closeLive(app, live);
     });
 
+    it('a sandboxed about:srcdoc frame in our page gets no IPC: main judges the calling frame', async () => {
+      // Our CSP already blocks inline script in such a frame; script injected by other means
+      // (here, the test's own evaluate) must still be refused by main's sender check.
+      await dashboard.evaluate(() => {
+        const frame = document.createElement('iframe');
+        frame.setAttribute('sandbox', 'allow-scripts');
+        frame.srcdoc = '<p>not ours</p>';
+        document.body.append(frame);
+      });
+      await expect
+        .poll(() => dashboard.frames().some((f) => f.url() === 'about:srcdoc'))
+        .toBe(true);
+      const frame = dashboard.frames().find((f) => f.url() === 'about:srcdoc');
+      const reply = await frame?.evaluate(() => window.__vigilInvoke('streams:list', []));
+      expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      // The page itself still may.
+      expect(
+        await dashboard.evaluate(() => window.__vigilInvoke('streams:list', [])),
+      ).toMatchObject({
+        ok: true,
+      });
+    });
+
     it('broken declaration: without corsEnabled on the stream scheme, nothing plays (Electron refuses the XHR)', async () => {
       await withBroken(
         () => {
