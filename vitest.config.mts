@@ -7,8 +7,12 @@ export default defineConfig({
   test: {
     // Integration tests spawn real ffmpeg and cameras: keep a 2-core machine calm.
     maxWorkers: 2,
+    // Every report goes under test-results/ (gitignored); scripts/test-summary.mjs reads it.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
+    // Timeouts are sized for a 2-core machine that runs several suites at once on cold
+    // caches: room for slowness, still short enough to end a hang. Heavy tests in a fast
+    // project (ESLint's type-aware program, stand-in ffmpeg processes) set their own.
     projects: [
       {
         test: {
@@ -39,6 +43,7 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/packaging/**/*.test.ts'],
           environment: 'node',
+          // Real ffmpeg and fake cameras: most tests take 1–8 s here under load.
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -50,7 +55,9 @@ export default defineConfig({
           include: ['tests/e2e/**/*.e2e.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // beforeAll starts the fake cameras and ONVIF simulator, bundles the page preload,
+          // launches Chromium and waits for the first status check.
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

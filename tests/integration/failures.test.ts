@@ -33,13 +33,16 @@ describe('failures are reported with a reason, once, and leave nothing behind', 
     expect(h.spawned.filter(isAlive)).toEqual([]);
   }
 
-  it.runIf(gst)('wrong password → unauthorized in < 5 s, without a retry loop', async () => {
+  it.runIf(gst)('wrong password → unauthorized in < 8 s, without a retry loop', async () => {
     const cam = await startFakeCamera({ user: 'admin', password: 'right' });
     h.cameras.set('cam', { kind: 'rtsp', url: cam.url, username: 'admin', password: 'wrong' });
     const t0 = Date.now();
     await h.service.start('cam', { viewer: 't' });
-    const failed = await h.waitFor('cam', 'failed', 5_000);
-    expect(Date.now() - t0).toBeLessThan(5_000);
+    // ffmpeg gets the 401 in ~50 ms; a loaded machine stretches its start-up to a second or
+    // two. 8 s is still below the 9 s start timeout, so a 401 that goes unnoticed until
+    // then (or retries until then) fails here.
+    const failed = await h.waitFor('cam', 'failed', 8_000);
+    expect(Date.now() - t0).toBeLessThan(8_000);
     expect(failed.failure?.reason).toBe('unauthorized');
     expect(failed.failure?.message).toMatch(/username or password/);
     // Proving an absence takes a moment: no second attempt follows.
@@ -52,14 +55,14 @@ describe('failures are reported with a reason, once, and leave nothing behind', 
     const cam = await startFakeCamera({ user: 'admin', password: 'right', audio: 'none' });
     h.cameras.set('cam', { kind: 'rtsp', url: cam.url, username: 'admin', password: 'right' });
     await h.service.start('cam', { viewer: 't' });
-    await h.waitFor('cam', 'live', 5_000);
+    await h.waitFor('cam', 'live');
   });
 
   it.runIf(gst)('unknown path → not found', async () => {
     const cam = await startFakeCamera();
     h.cameras.set('cam', { kind: 'rtsp', url: cam.url.replace(/\/cam$/, '/nope') });
     await h.service.start('cam', { viewer: 't' });
-    const failed = await h.waitFor('cam', 'failed', 5_000);
+    const failed = await h.waitFor('cam', 'failed');
     expect(failed.failure?.reason).toBe('not-found');
     expectNothingLeft();
   });
@@ -68,7 +71,7 @@ describe('failures are reported with a reason, once, and leave nothing behind', 
     const port = await freePort();
     h.cameras.set('cam', { kind: 'rtsp', url: `rtsp://127.0.0.1:${String(port)}/cam` });
     await h.service.start('cam', { viewer: 't' });
-    const failed = await h.waitFor('cam', 'failed', 5_000);
+    const failed = await h.waitFor('cam', 'failed');
     expect(failed.failure?.reason).toBe('refused');
     expectNothingLeft();
   });
@@ -109,6 +112,8 @@ describe('failures are reported with a reason, once, and leave nothing behind', 
     await h.waitFor('cam', 'live');
     const t0 = Date.now();
     cam.freeze();
+    // The stall watchdog fires after 5 s (5.3 s measured under load). 10 s stays: without
+    // the watchdog ffmpeg's own -timeout takes 10–28 s, and this must fail then.
     const failed = await h.waitFor('cam', 'failed', 10_000);
     console.log(
       `camera frozen → failed after ${String(Date.now() - t0)} ms (${failed.failure?.reason ?? ''})`,

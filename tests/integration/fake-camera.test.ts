@@ -111,8 +111,8 @@ function startReader(url: string): Promise<{ exited: Promise<number | null> }> {
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`ffmpeg decoded no frames within 10 s: ${stderr}`));
-    }, 10_000);
+      reject(new Error(`ffmpeg decoded no frames within 15 s: ${stderr}`));
+    }, 15_000);
     child.once('error', reject);
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       const frames = [...c.matchAll(/^frame=(\d+)$/gm)].map((m) => Number(m[1]));
@@ -148,7 +148,8 @@ describe.runIf(runnable)('fake camera fixture (GStreamer RTSP server on 127.0.0.
     expect(byType(res.streams, 'audio')).toEqual([
       { codec_type: 'audio', codec_name: 'pcm_alaw', sample_rate: '8000' },
     ]);
-    expect(startMs).toBeLessThan(3_000);
+    // ~60–120 ms measured; python3 importing GStreamer on a loaded, cold machine takes longer.
+    expect(startMs).toBeLessThan(5_000);
     await cam.stop();
   });
 
@@ -193,7 +194,8 @@ describe.runIf(runnable)('fake camera fixture (GStreamer RTSP server on 127.0.0.
     const denied = await probe(wrong.toString());
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toMatch(/401/);
-    expect(denied.ms).toBeLessThan(2_000);
+    // Answered at once, not after the 5 s socket timeout (ffprobe's own start-up is the rest).
+    expect(denied.ms).toBeLessThan(4_000);
 
     const ok = await probe(cam.urlWithCredentials);
     expect(ok.code, ok.stderr).toBe(0);
@@ -221,7 +223,8 @@ describe.runIf(runnable)('fake camera fixture (GStreamer RTSP server on 127.0.0.
     const res = await probe(cam.url.replace(/\/cam$/, '/nope'));
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/404/);
-    expect(res.ms).toBeLessThan(2_000);
+    // Answered at once, not after the 5 s socket timeout (ffprobe's own start-up is the rest).
+    expect(res.ms).toBeLessThan(4_000);
     await cam.stop();
   });
 
@@ -233,9 +236,10 @@ describe.runIf(runnable)('fake camera fixture (GStreamer RTSP server on 127.0.0.
     await reader.exited;
     const ms = Date.now() - t0;
     // ffmpeg's 1 s socket timeout is re-armed by every RTCP packet the camera still sends,
-    // so the end comes after a 1 s RTCP gap: measured 4.6–6.7 s.
+    // so the end comes after a 1 s RTCP gap: measured 4.6–6.7 s. A freeze that does not
+    // stop the media never ends the reader.
     console.log(`frozen camera → ffmpeg -timeout 1000000 ended after ${String(ms)} ms`);
-    expect(ms).toBeLessThan(9_000);
+    expect(ms).toBeLessThan(12_000);
 
     cam.unfreeze();
     const res = await probe(cam.url);
@@ -267,6 +271,7 @@ describe.runIf(runnable)('fake camera fixture (GStreamer RTSP server on 127.0.0.
     await reader.exited;
     const ms = Date.now() - t0;
     console.log(`killed camera → ffmpeg ended after ${String(ms)} ms`);
+    // ~30 ms measured. Stays below the 4.6 s a frozen (not killed) camera takes to end it.
     expect(ms).toBeLessThan(3_000);
     await cam.stop(); // already dead: resolves at once
   });

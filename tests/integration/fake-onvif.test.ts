@@ -444,11 +444,13 @@ if (!IN_NETNS) {
         }),
       ).rejects.toMatchObject({ name: 'AbortError' });
       clearTimeout(timer);
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(990);
+      // Lower bounds on timers get slack: a timer can fire early by as much as the event
+      // loop's cached clock lags, which grows on a busy machine. An answer would come in ms.
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
 
       const c = await connect(dev, PASS, { timeout: 1_500 });
       expect(errorMessage(c.error)).toBe('Network timeout');
-      expect(c.ms).toBeGreaterThanOrEqual(1_450);
+      expect(c.ms).toBeGreaterThanOrEqual(1_400);
       expect(dev.requests.map((r) => r.action)).toEqual([
         'GetSystemDateAndTime',
         'GetSystemDateAndTime',
@@ -459,8 +461,9 @@ if (!IN_NETNS) {
       const dev = await device({ fault: 'slow', slowMs: 400 });
       const c = await connect(dev, PASS);
       expect(c.error).toBeNull();
-      // Three sequential rounds: clock, GetServices, then GetProfiles + GetVideoSources.
-      expect(c.ms).toBeGreaterThanOrEqual(3 * 400);
+      // Three sequential rounds: clock, GetServices, then GetProfiles + GetVideoSources
+      // (less slack for timers that fire early on a busy machine).
+      expect(c.ms).toBeGreaterThanOrEqual(3 * 400 - 100);
     });
 
     it("'huge': a 50 MiB HTTP 200 that close() can cut short", async () => {
@@ -594,7 +597,8 @@ if (IN_NETNS) {
 
     it("'flood': 300 distinct ProbeMatches become 300 devices", async () => {
       responders.push(await startDiscoveryResponder({ xaddr: 'unused', mode: 'flood' }));
-      const res = await probe({ timeout: 2_000, resolve: false });
+      // Parsing 300 replies in this process takes a while on a loaded machine: a wide window.
+      const res = await probe({ timeout: 4_000, resolve: false });
       expect(res.errors).toBeNull();
       const ids = new Set(
         res.devices.map((d) =>
@@ -644,7 +648,8 @@ if (IN_NETNS) {
             '--reporter=json',
             `--outputFile.json=${report}`,
           ]);
-          const { code, output } = await runIsolated(cmd, 50_000);
+          // ~8 s idle (a second vitest starting, then the tests); room for a loaded machine.
+          const { code, output } = await runIsolated(cmd, 80_000);
           let results: unknown;
           try {
             results = JSON.parse(readFileSync(report, 'utf8'));
@@ -663,7 +668,7 @@ if (IN_NETNS) {
           rmSync(dir, { recursive: true, force: true });
         }
       },
-      60_000,
+      90_000,
     );
   });
 }

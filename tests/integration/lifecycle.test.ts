@@ -15,7 +15,7 @@ describe('ffmpeg never outlives the app', () => {
     const crashed = createHarness();
     await crashed.service.init();
     await crashed.service.start(DEMO_CAMERA_ID, { viewer: 't' });
-    const live = await crashed.waitFor(DEMO_CAMERA_ID, 'live', 10_000);
+    const live = await crashed.waitFor(DEMO_CAMERA_ID, 'live');
     const [pid] = crashed.service.pids();
     expect(pid && isAlive(pid)).toBe(true);
     expect(existsSync(join(crashed.tempRoot, live.sessionId, PID_FILE))).toBe(true);
@@ -68,9 +68,11 @@ describe('ffmpeg never outlives the app', () => {
       });
       expect(await commandLineOf(ffmpegPid)).toMatch(/ffmpeg .*-f hls/);
       main.kill('SIGKILL');
+      // The kernel signals it at once (11 ms measured); without the parent-death signal it
+      // lives on forever, so 5 s is only room for a loaded machine.
       const took = await eventually(
         () => !isAlive(ffmpegPid),
-        2_000,
+        5_000,
         'ffmpeg to die with its parent',
       );
       console.log(`main SIGKILLed → ffmpeg gone after ${String(took)} ms`);

@@ -65,7 +65,7 @@ describe.runIf(gst)('ONVIF against the device simulator', () => {
     await h.service.init();
     try {
       await h.service.start(camera.id, { viewer: 't' });
-      await h.waitFor(camera.id, 'live', 8_000);
+      await h.waitFor(camera.id, 'live');
     } finally {
       await h.dispose();
     }
@@ -82,11 +82,13 @@ describe.runIf(gst)('ONVIF against the device simulator', () => {
     expect(inspection.uris.main?.streamUrl).toBe(cam.url);
   });
 
-  it('wrong password → "wrong username or password" in < 3 s', async () => {
+  it('wrong password → "wrong username or password" in < 6 s', async () => {
     const d = await device();
     const t0 = Date.now();
     await expect(inspectOnvif(target(d, 'wrong'))).rejects.toThrow(/Wrong username or password/);
-    expect(Date.now() - t0).toBeLessThan(3_000);
+    // A few local round trips; room for a loaded machine, and still short of the 8 s
+    // deadline, so a refusal that is only noticed by timing out fails here.
+    expect(Date.now() - t0).toBeLessThan(6_000);
   });
 
   it('HTTP Digest devices work too, and reject a wrong password the same way', async () => {
@@ -108,8 +110,9 @@ describe.runIf(gst)('ONVIF against the device simulator', () => {
     await expect(inspectOnvif(target(d))).rejects.toThrow(/did not answer within 8 s/);
     const took = Date.now() - t0;
     console.log(`hanging ONVIF device → error after ${String(took)} ms`);
-    expect(took).toBeLessThanOrEqual(10_000);
-  }, 15_000);
+    // The 8 s deadline (8.0 s measured) plus room; without it the lib would wait far longer.
+    expect(took).toBeLessThanOrEqual(12_000);
+  }, 20_000);
 
   it('garbage answers → "not an ONVIF camera"', async () => {
     const d = await device({ fault: 'garbage' });
