@@ -1,6 +1,7 @@
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import ffmpegStatic from 'ffmpeg-static';
 import { join } from 'node:path';
+import { UserFacingError } from '../shared/errors';
 import type { EventChannel, EventMap } from '../shared/ipc-contract';
 import { createVigilCore } from './core';
 import { createIpcRouter } from './ipc/handle';
@@ -52,7 +53,9 @@ if (!primary) app.quit();
 // safeStorage is usable only once the app is ready; the registry asks lazily.
 let secretStore: SecretStore | null = null;
 const secrets = (): SecretStore => (secretStore ??= createSafeStorageSecretStore());
-const tempRoot = join(app.getPath('temp'), 'vigil-streams');
+// Live video is written into this profile's own folder, never a shared temp dir that another
+// user could create first; StreamService.init refuses a folder that is not ours alone (0700).
+const tempRoot = join(app.getPath('userData'), 'streams');
 
 let tray: AppTray | null = null;
 const core = createVigilCore({
@@ -170,6 +173,14 @@ if (primary)
   main().catch((error: unknown) => {
     log(
       `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    // Otherwise the user sees nothing at all. A UserFacingError (e.g. an unsafe stream folder)
+    // already says what is wrong and what to do.
+    dialog.showErrorBox(
+      'Vigil cannot start',
+      error instanceof UserFacingError
+        ? error.message
+        : `Vigil could not start: ${error instanceof Error ? error.message : String(error)}`,
     );
     app.exit(1);
   });

@@ -398,6 +398,11 @@ export const dialog = {
       filePath: dialog.nextPath ?? undefined,
     });
   },
+  /** Every error box shown, as [title, content]; Electron's blocks until dismissed. */
+  errorBoxes: [] as Array<[string, string]>,
+  showErrorBox(title: string, content: string): void {
+    dialog.errorBoxes.push([title, content]);
+  },
 };
 export const screen = {
   displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],

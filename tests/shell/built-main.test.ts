@@ -192,7 +192,7 @@ describe('the built main (npm run build output) starts, streams and quits cleanl
     };
     const before = await listHandler(event);
     expect(before.ok && before.value.length).toBe(1);
-    const sessionDir = `${app.getPath('temp')}/vigil-streams/${live.sessionId}`;
+    const sessionDir = `${app.getPath('userData')}/streams/${live.sessionId}`;
     const pid = Number(readFileSync(`${sessionDir}/ffmpeg.pid`, 'utf8'));
     expect(isAlive(pid)).toBe(true);
     const exited = new Promise<void>((resolve) => app.once('will-quit', () => resolve()));

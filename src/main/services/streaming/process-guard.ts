@@ -1,5 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isExecutable } from './ffmpeg-binary';
 import type { SpawnFn } from './stream-session';
@@ -15,6 +17,28 @@ export interface GuardedSpawnOptions {
   setprivPath?: string;
   /** Told once, when setpriv is there but cannot set a parent-death signal. */
   log?: (line: string) => void;
+}
+
+// Windows has no O_NOFOLLOW: readPidFile checks with lstat there instead.
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/** The PID a session directory recorded, or 0; a pid file that is a link is never followed. */
+export async function readPidFile(sessionDir: string): Promise<number> {
+  const file = join(sessionDir, PID_FILE);
+  try {
+    if (!NOFOLLOW && (await lstat(file)).isSymbolicLink()) return 0;
+    const handle = await open(file, constants.O_RDONLY | NOFOLLOW);
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile() || stats.size > 32) return 0;
+      const pid = Number((await handle.readFile('utf8')).trim());
+      return Number.isInteger(pid) && pid > 1 ? pid : 0;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 0;
+  }
 }
 
 const plainSpawn: SpawnFn = (command, args, options) => spawn(command, args, options);

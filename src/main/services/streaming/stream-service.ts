@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserFacingError } from '../../../shared/errors';
 import {
@@ -12,7 +12,8 @@ import {
 } from '../../../shared/streams';
 import type { HlsProfile } from './ffmpeg-args';
 import { cachedUntilFailure, type FfmpegBinary } from './ffmpeg-binary';
-import { createGuardedSpawn, PID_FILE, reapLeftover } from './process-guard';
+import { ensurePrivateRoot } from './private-dir';
+import { createGuardedSpawn, readPidFile, reapLeftover } from './process-guard';
 import type { SourceResolver, VideoCodec } from './source';
 import {
   DEFAULT_TIMINGS,
@@ -26,7 +27,7 @@ export const SESSION_ID_PATTERN =
   /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 export interface StreamServiceOptions {
-  /** The app's temp root; every session directory lives directly below it. */
+  /** The root of the session directories (the app: `<userData>/streams`); init proves it private. */
   tempRoot: string;
   sources: SourceResolver;
   /** Finds and verifies ffmpeg; called on first start, retried after a failure. */
@@ -103,24 +104,29 @@ export class StreamService {
   }
 
   /**
-   * Creates the temp root and cleans up after a crashed run: ends its ffmpeg processes
+   * Creates the temp root, or refuses one that is not ours alone (UnsafeFolderError, a
+   * message for the user), and cleans up after a crashed run: ends its ffmpeg processes
    * (only those whose command line points into their session directory) and removes
    * the directories.
    */
   async init(): Promise<string[]> {
     const guard = this.spawner();
-    await mkdir(this.opts.tempRoot, { recursive: true, mode: 0o700 });
+    // Before the sweep reads or deletes anything in it: a real folder, ours, 0700.
+    await ensurePrivateRoot(this.opts.tempRoot);
     const swept: string[] = [];
     let reaped = 0;
-    for (const name of await readdir(this.opts.tempRoot)) {
+    for (const entry of await readdir(this.opts.tempRoot, { withFileTypes: true })) {
+      const { name } = entry;
       if (!SESSION_ID_PATTERN.test(name)) continue;
       if ([...this.entries.values()].some((e) => e.session.id === name)) continue;
       const dir = join(this.opts.tempRoot, name);
-      const pid = Number(await readFile(join(dir, PID_FILE), 'utf8').catch(() => ''));
+      // Only a real folder can be a crashed session's; anything else (a link) is removed itself.
+      const pid = entry.isDirectory() ? await readPidFile(dir) : 0;
       if (pid && (await reapLeftover({ sessionDir: dir, pid }))) {
         reaped++;
         await waitForExit(pid, 1_000);
       }
+      // rm removes links (this one, or any inside) and never follows them out of the root.
       await rm(dir, { recursive: true, force: true, maxRetries: 3 });
       swept.push(name);
     }
