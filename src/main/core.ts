@@ -141,7 +141,7 @@ export function createVigilCore(opts: CoreOptions) {
     /** Stops every stream (quit). */
     async shutdown(): Promise<void> {
       monitor.stop();
-      await streams.stopAll('shutdown');
+      await streams.shutdown();
     },
   };
 }

@@ -52,10 +52,10 @@ onPosix('StreamService with a stand-in ffmpeg', { timeout: 20_000 }, () => {
     expect((await h.waitFor('a', 'ended')).endReason).toBe('stopped');
   });
 
-  it('stopAll ends every session and leaves an empty temp root', async () => {
+  it('shutdown ends every session and leaves an empty temp root', async () => {
     for (const id of ['a', 'b', 'c']) await h.service.start(id, { viewer: 't' });
     await Promise.all(['a', 'b', 'c'].map((id) => h.waitFor(id, 'live')));
-    await h.service.stopAll();
+    await h.service.shutdown();
     expect(h.spawned.filter(isAlive)).toEqual([]);
     expect(h.sessionDirs()).toEqual([]);
     const ends = h.events.filter((e) => e.state === 'ended');

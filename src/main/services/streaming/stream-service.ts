@@ -57,6 +57,10 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
   }
 }
 
+function shuttingDown(): UserFacingError {
+  return new UserFacingError('shutting-down', 'Vigil is quitting; streams cannot start now.');
+}
+
 /** Who holds a session open: a window's id, 'tray', a test. */
 export type ViewerId = string;
 
@@ -86,6 +90,8 @@ export class StreamService {
   /** Per-camera queue so start/stop of one camera never interleave. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly learnedCodecs = new Map<string, VideoCodec>();
+  /** Set by stopAll (quit): nothing starts any more. */
+  private closed = false;
   /** False once drawtext failed on this machine: later demo sessions start without the clock. */
   private demoClock = true;
   private readonly ffmpeg: () => Promise<FfmpegBinary>;
@@ -153,7 +159,11 @@ export class StreamService {
         ),
       );
     }
+    if (this.closed) return Promise.reject(shuttingDown());
     return this.enqueue(cameraId, async () => {
+      // A start queued before quit must not launch after it (no parent-death signal on
+      // macOS/Windows: that ffmpeg would outlive the app).
+      if (this.closed) throw shuttingDown();
       const existing = this.entries.get(cameraId);
       if (existing && !existing.session.closing) {
         existing.viewers.add(options.viewer);
@@ -222,11 +232,14 @@ export class StreamService {
       entry.liveAt = this.now();
       this.armDeadline(entry);
     }
+    const current = this.entries.get(entry.cameraId) === entry;
     if (session.phase === 'ended' || session.phase === 'failed') {
       if (entry.deadlineTimer) clearTimeout(entry.deadlineTimer);
-      if (this.entries.get(entry.cameraId) === entry) this.entries.delete(entry.cameraId);
+      if (current) this.entries.delete(entry.cameraId);
     }
-    this.publish(entry);
+    // A replaced session (Retry while it was still going down) keeps quiet: its late
+    // 'ended' would otherwise overwrite the new session in every window of this camera.
+    if (current) this.publish(entry);
   }
 
   private deadlineOf(entry: Entry): number | null {
@@ -239,8 +252,12 @@ export class StreamService {
     entry.deadlineTimer = null;
     const deadline = this.deadlineOf(entry);
     if (deadline === null) return;
+    // Ends this entry's session, never a newer one of the same camera.
     entry.deadlineTimer = setTimeout(
-      () => void this.endSession(entry.cameraId, 'timeout'),
+      () =>
+        void this.enqueue(entry.cameraId, () =>
+          this.entries.get(entry.cameraId) === entry ? this.finish(entry, 'timeout') : undefined,
+        ),
       Math.max(0, deadline - this.now()),
     );
   }
@@ -252,7 +269,8 @@ export class StreamService {
       cameraId: entry.cameraId,
       sessionId: session.id,
       state,
-      url: state === 'live' ? streamUrl(session.id) : null,
+      // A failing session is still 'live' until its teardown ends: no URL to play by then.
+      url: state === 'live' && !session.closing ? streamUrl(session.id) : null,
       startedAt: entry.startedAt,
       deadline: this.deadlineOf(entry),
       timeLimitSec: entry.durationMs === null ? null : entry.durationMs / 1000,
@@ -290,10 +308,15 @@ export class StreamService {
     });
   }
 
-  /** Drops a viewer from every session it holds (its window closed). */
+  /**
+   * Drops a viewer from every session it holds (its window closed), including sessions
+   * still queued or launching for it: the release is queued behind them per camera.
+   */
   async releaseViewer(viewer: ViewerId): Promise<void> {
-    const held = [...this.entries.values()].filter((e) => e.viewers.has(viewer));
-    await Promise.all(held.map((e) => this.stop(e.cameraId, viewer)));
+    const cameras = [...new Set([...this.entries.keys(), ...this.queues.keys()])].filter(
+      (cameraId) => this.entries.get(cameraId)?.viewers.has(viewer) || this.queues.has(cameraId),
+    );
+    await Promise.all(cameras.map((cameraId) => this.stop(cameraId, viewer)));
   }
 
   private async finish(entry: Entry, reason: StreamEndReason): Promise<void> {
@@ -333,8 +356,9 @@ export class StreamService {
   /** The directory of a live session, for the protocol handler; undefined otherwise. */
   liveDirectory(sessionId: string): string | undefined {
     for (const entry of this.entries.values()) {
-      if (entry.session.id === sessionId && entry.session.phase === 'live')
-        return entry.session.dir;
+      const { session } = entry;
+      if (session.id === sessionId && session.phase === 'live' && !session.closing)
+        return session.dir;
     }
     return undefined;
   }
@@ -346,9 +370,16 @@ export class StreamService {
     );
   }
 
-  /** Stops every session; used at quit. */
-  async stopAll(reason: StreamEndReason = 'shutdown'): Promise<void> {
-    await Promise.all([...this.entries.keys()].map((id) => this.endSession(id, reason)));
+  /** Stops every session, including those still queued or launching (tray "Stop all"). */
+  async stopAll(reason: StreamEndReason = 'stopped'): Promise<void> {
+    const cameras = new Set([...this.entries.keys(), ...this.queues.keys()]);
+    await Promise.all([...cameras].map((id) => this.endSession(id, reason)));
+  }
+
+  /** Quit: stops every session and refuses any start from now on, queued ones included. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    await this.stopAll('shutdown');
   }
 
   private enqueue<T>(cameraId: string, task: () => Promise<T> | T): Promise<T> {
