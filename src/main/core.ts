@@ -125,7 +125,7 @@ export function createVigilCore(opts: CoreOptions) {
           grab: async (source) => grabFrame((await ffmpeg()).path, source),
         },
       });
-      registerWindowHandlers(router, windows, cameraName);
+      registerWindowHandlers(router, windows, (id) => registry.get(id)?.name);
     },
 
     /**

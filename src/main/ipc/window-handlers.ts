@@ -1,3 +1,4 @@
+import { UserFacingError } from '../../shared/errors';
 import type { SavedFile } from '../../shared/ipc-contract';
 import type { createIpcRouter } from './handle';
 
@@ -13,17 +14,24 @@ export interface WindowPort {
 export function registerWindowHandlers(
   router: ReturnType<typeof createIpcRouter>,
   port: WindowPort,
-  cameraName: (cameraId: string) => string,
+  /** The camera's name, or undefined for an id that is not in the list. */
+  cameraName: (cameraId: string) => string | undefined,
 ): void {
-  router.handle('windows:openLive', (_c, cameraId) => port.openLive(cameraId));
+  router.handle('windows:openLive', (_c, cameraId) => {
+    // Checked here, before the shell creates anything: a window for no camera is a dead end.
+    if (cameraName(cameraId) === undefined) {
+      throw new UserFacingError(
+        'camera-not-found',
+        'This camera is no longer in your list, so there is nothing to watch. Pick one from the dashboard.',
+      );
+    }
+    return port.openLive(cameraId);
+  });
   router.handle('windows:close', ({ viewer }) => port.close(viewer));
   router.handle('snapshots:save', ({ viewer }, cameraId, dataUrl) => {
     const png = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const safe =
-      cameraName(cameraId)
-        .replace(/[^\w\- ]+/g, '')
-        .trim() || 'camera';
+    const safe = (cameraName(cameraId) ?? '').replace(/[^\w\- ]+/g, '').trim() || 'camera';
     return port.savePng(viewer, `${safe} ${stamp}.png`, png);
   });
 }

@@ -3,6 +3,16 @@ import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { MAX_CAMERA_NAME } from '../../../shared/cameras';
+import { UserFacingError } from '../../../shared/errors';
+import { cleanLabel } from '../../../shared/text';
+
+/** The file's layout this Vigil writes. A newer one is read, never overwritten. */
+export const CAMERA_FILE_VERSION = 1;
+/**
+ * The entry format this Vigil writes (entries carry no `version` while it is 1). A newer
+ * Vigil that changes an entry in a way older ones must not read marks it `"version": 2`.
+ */
+export const CAMERA_ENTRY_VERSION = 1;
 
 const sourceSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -11,7 +21,7 @@ const sourceSchema = z.discriminatedUnion('kind', [
     port: z.number().int().min(1).max(65535),
     profile: z.enum(['main', 'sub']),
     profileToken: z.string(),
-    streamUrl: z.string(),
+    streamUrl: z.string().min(1),
     snapshotUrl: z.string().nullable(),
     videoCodec: z.enum(['h264', 'h265', 'mjpeg', 'other']),
   }),
@@ -36,7 +46,13 @@ export const storedCameraSchema = z.object({
 
 export type StoredCamera = z.infer<typeof storedCameraSchema>;
 
-const fileSchema = z.object({ version: z.literal(1), cameras: z.array(storedCameraSchema) });
+/** The container only: entries are checked one by one, so one bad entry costs only itself. */
+const containerSchema = z.object({
+  version: z.number().int().min(1),
+  cameras: z.array(z.unknown()),
+  /** Entries a Vigil could not read, kept for recovery: `{ reason, at, entry }`. */
+  setAside: z.array(z.unknown()).optional(),
+});
 
 export interface LoadResult {
   cameras: StoredCamera[];
@@ -44,7 +60,70 @@ export interface LoadResult {
   warnings: string[];
 }
 
-async function readValid(path: string): Promise<StoredCamera[] | 'missing' | Error> {
+interface Rejected {
+  entry: unknown;
+  reason: string;
+}
+
+/** One readable file, entry by entry. */
+interface Parsed {
+  version: number;
+  cameras: StoredCamera[];
+  /** Entries of a newer format, kept verbatim and written back untouched. */
+  future: unknown[];
+  rejected: Rejected[];
+  setAside: unknown[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFuture(entry: unknown): boolean {
+  return (
+    isRecord(entry) &&
+    typeof entry.version === 'number' &&
+    Number.isInteger(entry.version) &&
+    entry.version > CAMERA_ENTRY_VERSION
+  );
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'unreadable';
+  return `${issue.path.map(String).join('.') || 'entry'}: ${issue.message}`;
+}
+
+/** Reads a container's entries: good ones, newer ones and bad ones apart. */
+function parseContainer(json: unknown): Parsed | Error {
+  const container = containerSchema.safeParse(json);
+  if (!container.success) return new Error(firstIssue(container.error));
+  const { version, cameras: entries, setAside = [] } = container.data;
+  const parsed: Parsed = { version, cameras: [], future: [], rejected: [], setAside };
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    if (isFuture(entry)) {
+      parsed.future.push(entry);
+      continue;
+    }
+    const camera = storedCameraSchema.safeParse(entry);
+    if (!camera.success) {
+      parsed.rejected.push({ entry, reason: firstIssue(camera.error) });
+    } else if (ids.has(camera.data.id)) {
+      parsed.rejected.push({ entry, reason: 'the same id as another camera' });
+    } else {
+      ids.add(camera.data.id);
+      parsed.cameras.push(camera.data);
+    }
+  }
+  return parsed;
+}
+
+function isParsed(value: Parsed | 'missing' | Error): value is Parsed {
+  return typeof value === 'object' && !(value instanceof Error);
+}
+
+async function readParsed(path: string): Promise<Parsed | 'missing' | Error> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -53,20 +132,34 @@ async function readValid(path: string): Promise<StoredCamera[] | 'missing' | Err
     return error as Error;
   }
   try {
-    return fileSchema.parse(JSON.parse(text)).cameras;
+    return parseContainer(JSON.parse(text));
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
 }
 
+function count(n: number, one: string, many: string): string {
+  return n === 1 ? `One ${one}` : `${String(n)} ${many}`;
+}
+
+function entryName(entry: unknown): string {
+  const name = isRecord(entry) && typeof entry.name === 'string' ? entry.name : '';
+  return cleanLabel(name, 40) || 'unnamed';
+}
+
 /**
- * The camera list on disk: JSON checked by a schema, written atomically (temp file,
- * fsync, rename) with a `.bak` of the last good version. A damaged file is kept aside
- * and the backup loaded; nothing is ever reset silently.
+ * The camera list on disk: JSON checked by a schema entry by entry, written atomically
+ * (temp file, fsync, rename) with a `.bak` of the last good version. A damaged file is kept
+ * aside and the backup loaded; a damaged entry is kept in the file under `setAside` and the
+ * others load; entries and files of a newer Vigil are kept untouched. Never a silent reset.
  */
 export class CameraFile {
   readonly backupPath: string;
   private queue: Promise<unknown> = Promise.resolve();
+  /** What the last load found that is not ours to change: written back as it was. */
+  private kept: { future: unknown[]; setAside: unknown[] } = { future: [], setAside: [] };
+  /** Set when the file comes from a newer Vigil: it is read, never written. */
+  private newerVersion: number | null = null;
 
   constructor(
     readonly path: string,
@@ -77,28 +170,34 @@ export class CameraFile {
 
   async load(): Promise<LoadResult> {
     await this.sweepTempFiles();
-    const main = await readValid(this.path);
-    if (Array.isArray(main)) return { cameras: main, warnings: [] };
-    const backup = await readValid(this.backupPath);
+    const main = await readParsed(this.path);
+    if (isParsed(main)) return this.adopt(main, this.path);
+    const backup = await readParsed(this.backupPath);
     if (main === 'missing') {
-      if (Array.isArray(backup)) {
+      if (isParsed(backup)) {
+        const result = await this.adopt(backup, this.backupPath);
         return {
-          cameras: backup,
-          warnings: ['Your camera list file was missing; Vigil restored it from its backup.'],
+          cameras: result.cameras,
+          warnings: [
+            'Your camera list file was missing; Vigil restored it from its backup.',
+            ...result.warnings,
+          ],
         };
       }
       return { cameras: [], warnings: [] };
     }
     const aside = `${this.path}.damaged-${String(this.now())}`;
     await rename(this.path, aside);
-    if (Array.isArray(backup)) {
+    if (isParsed(backup)) {
       // Put the good copy back in place so the next start is clean.
       await copyFile(this.backupPath, this.path);
+      const result = await this.adopt(backup, this.backupPath);
       return {
-        cameras: backup,
+        cameras: result.cameras,
         warnings: [
           `Your camera list was damaged (${main.message.split('\n')[0] ?? 'unreadable'}). ` +
             `Vigil restored the last good copy; the damaged file is kept at ${aside}.`,
+          ...result.warnings,
         ],
       };
     }
@@ -109,6 +208,75 @@ export class CameraFile {
           `Vigil started with an empty list; the damaged file is kept at ${aside}. Add your cameras again.`,
       ],
     };
+  }
+
+  /**
+   * Takes a readable file: its good entries load; bad ones are set aside in the file (with
+   * any camera the backup still has in good shape restored); newer ones are kept as they are.
+   */
+  private async adopt(file: Parsed, from: string): Promise<LoadResult> {
+    const warnings: string[] = [];
+    const cameras = [...file.cameras];
+    this.kept = { future: file.future, setAside: file.setAside };
+    this.newerVersion = file.version > CAMERA_FILE_VERSION ? file.version : null;
+    if (this.newerVersion !== null) {
+      // Its entries may mean things this Vigil does not know: show what reads, change nothing.
+      const hidden = file.future.length + file.rejected.length;
+      warnings.push(
+        `Your camera list was saved by a newer version of Vigil. This version shows the cameras it can read` +
+          `${hidden ? ` (${String(hidden)} of ${String(hidden + cameras.length)} cannot be shown)` : ''} and will not change the file, ` +
+          `so nothing the newer version saved is lost. Update Vigil to add, edit or remove cameras.`,
+      );
+      return { cameras, warnings };
+    }
+
+    let restored = 0;
+    if (file.rejected.length > 0 && from === this.path) {
+      // An entry damaged after Vigil wrote it may still be whole in the backup.
+      const backup = await readParsed(this.backupPath);
+      if (isParsed(backup)) {
+        const known = new Set([
+          ...cameras.map((c) => c.id),
+          ...file.future.map((e) => (isRecord(e) ? e.id : undefined)),
+        ]);
+        for (const camera of backup.cameras) {
+          if (known.has(camera.id)) continue;
+          known.add(camera.id);
+          cameras.push(camera);
+          restored++;
+        }
+      }
+    }
+    if (file.rejected.length > 0) {
+      const at = new Date(this.now()).toISOString();
+      this.kept.setAside = [
+        ...file.setAside,
+        ...file.rejected.map(({ entry, reason }) => ({ reason, at, entry })),
+      ];
+      const n = file.rejected.length;
+      const names = file.rejected.map(({ entry, reason }) => `“${entryName(entry)}”: ${reason}`);
+      warnings.push(
+        `${count(n, 'camera', 'cameras')} in your list could not be read (${names.slice(0, 3).join('; ')}${n > 3 ? '; …' : ''}). ` +
+          `Vigil loaded the others${restored ? ` and restored ${String(restored)} from its backup` : ''}; ` +
+          `the unreadable ${n === 1 ? 'entry is' : 'entries are'} kept in ${this.path} under "setAside", so nothing is lost.`,
+      );
+    }
+    if (file.future.length > 0) {
+      const n = file.future.length;
+      warnings.push(
+        `${count(n, 'camera', 'cameras')} in your list ${n === 1 ? 'was' : 'were'} saved by a newer version of Vigil, which this one cannot show. ` +
+          `Vigil keeps ${n === 1 ? 'it' : 'them'} unchanged in the file; update Vigil to see ${n === 1 ? 'it' : 'them'}.`,
+      );
+    }
+    if (file.rejected.length > 0) {
+      // Move the bad entries out of the list now (losslessly), so this is said once.
+      try {
+        await this.save(cameras);
+      } catch {
+        warnings.push(`Vigil could not update ${this.path}; it will try again on the next change.`);
+      }
+    }
+    return { cameras, warnings };
   }
 
   /** A writer killed mid-write leaves its temp file ("cameras.json.123456"): remove those. */
@@ -122,14 +290,63 @@ export class CameraFile {
     );
   }
 
+  /** The exact bytes to write, or a user-facing error if the list would not load back whole. */
+  private serialize(cameras: StoredCamera[]): string {
+    if (this.newerVersion !== null) {
+      throw new UserFacingError(
+        'cameras-file-newer',
+        'Your camera list was saved by a newer version of Vigil; this version will not change it. Update Vigil to add, edit or remove cameras.',
+      );
+    }
+    const ids = new Set<string>();
+    const checked = cameras.map((camera) => {
+      const result = storedCameraSchema.safeParse(camera);
+      if (!result.success || ids.has(result.data.id)) {
+        throw new UserFacingError(
+          'invalid-camera',
+          `Vigil did not save your camera list: “${entryName(camera)}” is incomplete (${result.success ? 'its id is used twice' : firstIssue(result.error)}). Nothing was changed.`,
+        );
+      }
+      ids.add(result.data.id);
+      return result.data;
+    });
+    const body = `${JSON.stringify(
+      {
+        version: CAMERA_FILE_VERSION,
+        cameras: [...checked, ...this.kept.future],
+        ...(this.kept.setAside.length ? { setAside: this.kept.setAside } : {}),
+      },
+      null,
+      2,
+    )}\n`;
+    // What is written must read back whole: never a file (or a .bak) the next start rejects.
+    const back = parseContainer(JSON.parse(body));
+    if (
+      back instanceof Error ||
+      back.rejected.length > 0 ||
+      back.cameras.length !== checked.length
+    ) {
+      throw new UserFacingError(
+        'invalid-camera',
+        'Vigil did not save your camera list: it would not read back whole. Nothing was changed.',
+      );
+    }
+    return body;
+  }
+
   /**
    * Writes the list, then the same bytes as the `.bak`: each write is atomic, so at any
-   * instant at least one of the two holds a complete good list. Calls are serialized.
+   * instant at least one of the two holds a complete good list. The list is checked first
+   * (an invalid one is refused, disk untouched), and the `.bak` is replaced only once the
+   * main file reads back as written. Calls are serialized.
    */
   save(cameras: StoredCamera[]): Promise<void> {
     const run = async (): Promise<void> => {
-      const body = `${JSON.stringify({ version: 1, cameras }, null, 2)}\n`;
+      const body = this.serialize(cameras);
       await writeFileAtomic(this.path, body, { mode: 0o600 });
+      if ((await readFile(this.path, 'utf8')) !== body) {
+        throw new Error(`${this.path} did not read back as written`);
+      }
       await writeFileAtomic(this.backupPath, body, { mode: 0o600 });
     };
     const next = this.queue.then(run, run);

@@ -10,10 +10,12 @@ import {
   type CameraSource,
 } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
+import { cleanLabel } from '../../../shared/text';
 import { MAX_STREAM_DURATION_SEC } from '../../../shared/streams';
 import type { SourceResolver, StreamSource } from '../streaming/source';
-import type { CameraFile, StoredCamera } from './camera-file';
+import { storedCameraSchema, type CameraFile, type StoredCamera } from './camera-file';
 import { codecOf, inspectOnvif, type OnvifInspection, type OnvifTarget } from './onvif-client';
+import { deviceSnapshotUrl, deviceStreamUrl, splitRtspUrl, withoutUserinfo } from './rtsp-url';
 import type { SecretStore } from './secret-store';
 import type { SnapshotPlan } from './snapshot-service';
 import type { StatusTarget } from './status-monitor';
@@ -60,7 +62,8 @@ function maskedUrl(
     if (hasPassword) parsed.password = '****';
     return parsed.toString();
   } catch {
-    return url;
+    // Never hand a renderer credentials a stored URL might carry.
+    return withoutUserinfo(url);
   }
 }
 
@@ -69,8 +72,18 @@ function toDto(camera: StoredCamera): Camera {
   const { source } = camera;
   return {
     id: camera.id,
-    name: camera.name,
-    source,
+    // Names stored by an older Vigil may hold what cleanName now removes.
+    name: cleanLabel(camera.name, MAX_CAMERA_NAME) || 'Camera',
+    source:
+      source.kind === 'onvif'
+        ? {
+            ...source,
+            streamUrl: withoutUserinfo(source.streamUrl),
+            snapshotUrl: source.snapshotUrl === null ? null : withoutUserinfo(source.snapshotUrl),
+          }
+        : source.kind === 'rtsp'
+          ? { ...source, url: withoutUserinfo(source.url) }
+          : source,
     options: camera.options,
     username: camera.username,
     hasPassword,
@@ -78,49 +91,23 @@ function toDto(camera: StoredCamera): Camera {
       source.kind === 'onvif'
         ? `${source.host}:${String(source.port)} (${source.profile} profile)`
         : source.kind === 'rtsp'
-          ? source.url
+          ? withoutUserinfo(source.url)
           : 'Built-in test pattern',
     rtspUrl: maskedUrl(streamUrlOf(source), camera.username, hasPassword),
     builtIn: false,
   };
 }
 
+/** A name for tray labels and window titles: one line, no control or bidi characters. */
 function cleanName(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed || trimmed.length > MAX_CAMERA_NAME) {
+  const cleaned = cleanLabel(name, MAX_CAMERA_NAME + 1);
+  if (!cleaned || cleaned.length > MAX_CAMERA_NAME) {
     throw new UserFacingError(
       'invalid-name',
       `Give the camera a name of 1 to ${String(MAX_CAMERA_NAME)} characters.`,
     );
   }
-  return trimmed;
-}
-
-/** Splits a pasted RTSP URL into a credential-free URL and the credentials it carried. */
-export function splitRtspUrl(raw: string): { url: string; username?: string; password?: string } {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new UserFacingError(
-      'invalid-url',
-      'That is not a valid address. Use the form rtsp://host:554/path.',
-    );
-  }
-  if (url.protocol !== 'rtsp:' && url.protocol !== 'rtsps:') {
-    throw new UserFacingError('invalid-url', 'The address must start with rtsp:// (or rtsps://).');
-  }
-  if (!url.hostname)
-    throw new UserFacingError('invalid-url', 'The address has no host. Use rtsp://host:554/path.');
-  const username = url.username ? decodeURIComponent(url.username) : undefined;
-  const password = url.password ? decodeURIComponent(url.password) : undefined;
-  url.username = '';
-  url.password = '';
-  return {
-    url: url.toString(),
-    ...(username ? { username } : {}),
-    ...(password ? { password } : {}),
-  };
+  return cleaned;
 }
 
 function cleanHost(raw: string): { host: string; port?: number } {
@@ -329,7 +316,11 @@ export class CameraRegistry implements SourceResolver {
       const profile =
         inspection.device.profiles.find((p) => p.role === given.profile) ??
         inspection.device.profiles[0];
-      const uris = profile ? inspection.uris[profile.token] : undefined;
+      // Tokens come from the device: "constructor" or "__proto__" must not find Object's own.
+      const uris =
+        profile && Object.hasOwn(inspection.uris, profile.token)
+          ? inspection.uris[profile.token]
+          : undefined;
       if (!profile || !uris) {
         throw new UserFacingError(
           'onvif-no-profiles',
@@ -342,12 +333,12 @@ export class CameraRegistry implements SourceResolver {
         port,
         profile: given.profile,
         profileToken: profile.token,
-        streamUrl: uris.streamUrl,
-        snapshotUrl: uris.snapshotUrl,
+        streamUrl: deviceStreamUrl(uris.streamUrl),
+        snapshotUrl: deviceSnapshotUrl(uris.snapshotUrl),
         videoCodec: codecOf(profile.encoding),
       };
     }
-    return {
+    const camera = {
       id,
       name,
       source,
@@ -355,6 +346,17 @@ export class CameraRegistry implements SourceResolver {
       username,
       passwordCipher: password ? this.opts.secrets.encrypt(password) : null,
     };
+    // The file's own schema, checked before anything is written: an entry the next start
+    // could not read never reaches the disk.
+    const checked = storedCameraSchema.safeParse(camera);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new UserFacingError(
+        'invalid-camera',
+        `Vigil could not save this camera: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'it is incomplete'}. Nothing was changed.`,
+      );
+    }
+    return checked.data;
   }
 
   /** Applies a change: saved to disk first, then taken into memory and announced. */
@@ -366,6 +368,7 @@ export class CameraRegistry implements SourceResolver {
       try {
         await this.opts.file.save(list);
       } catch (error) {
+        if (error instanceof UserFacingError) throw error;
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
         throw new UserFacingError(
           'save-failed',

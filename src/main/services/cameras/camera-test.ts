@@ -1,7 +1,7 @@
 import type { CameraTestInput, CameraTestResult } from '../../../shared/cameras';
 import type { StreamSource } from '../streaming/source';
 import type { CameraRegistry } from './camera-registry';
-import { splitRtspUrl } from './camera-registry';
+import { splitRtspUrl } from './rtsp-url';
 import type { OnvifInspection, OnvifTarget } from './onvif-client';
 
 export interface CameraTestDeps {

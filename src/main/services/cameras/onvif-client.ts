@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import onvif from 'onvif';
 import { UserFacingError } from '../../../shared/errors';
 import type { OnvifDeviceInfo, OnvifProfileInfo } from '../../../shared/cameras';
+import { cleanUnknownLabel } from '../../../shared/text';
 
 export interface OnvifTarget {
   host: string;
@@ -21,6 +22,7 @@ export interface OnvifProfileUris {
 
 export interface OnvifInspection {
   device: OnvifDeviceInfo;
+  /** By profile token, as own properties only: read it with `Object.hasOwn` first. */
   uris: Record<string, OnvifProfileUris>;
   /** Camera clock minus ours, in ms. */
   clockOffsetMs: number;
@@ -33,6 +35,8 @@ const DEFAULT_TIMEOUT_MS = 8_000;
 /** Real ONVIF answers are a few kB; a body beyond this is not a camera talking. */
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 const CLOCK_WARNING_MS = 5 * 60 * 1000;
+/** Device strings (model, firmware, profile names) shown to the user are cut here. */
+const MAX_DEVICE_TEXT = 120;
 
 /** An HTTP agent whose sockets can all be torn down, and which cuts oversized answers. */
 class GuardedAgent extends Agent {
@@ -157,11 +161,13 @@ export function readProfiles(raw: unknown): OnvifProfileInfo[] {
     return [
       {
         token,
-        name: text(profile.name) || token,
+        name:
+          cleanUnknownLabel(profile.name, MAX_DEVICE_TEXT) ||
+          cleanUnknownLabel(token, MAX_DEVICE_TEXT),
         role: 'sub',
         width: num(resolution.width),
         height: num(resolution.height),
-        encoding: text(encoder.encoding) || null,
+        encoding: cleanUnknownLabel(encoder.encoding, MAX_DEVICE_TEXT) || null,
       },
     ];
   });
@@ -181,8 +187,11 @@ export function codecOf(encoding: string | null): 'h264' | 'h265' | 'mjpeg' | 'o
   return encoding ? 'other' : 'h264';
 }
 
-/** Some cameras answer with 0.0.0.0 or their own LAN name; use the host the user gave. */
-function fixHost(uri: string, host: string): string {
+/**
+ * Some cameras answer with 0.0.0.0 or their own LAN name; use the host the user gave.
+ * A URI that does not parse is null: kept verbatim it could carry credentials in clear.
+ */
+function fixHost(uri: string, host: string): string | null {
   try {
     const url = new URL(uri);
     if (url.hostname === '0.0.0.0' || url.hostname === '') url.hostname = host;
@@ -190,7 +199,7 @@ function fixHost(uri: string, host: string): string {
     url.password = '';
     return url.toString();
   } catch {
-    return uri;
+    return null;
   }
 }
 
@@ -247,7 +256,9 @@ export async function inspectOnvif(target: OnvifTarget): Promise<OnvifInspection
         cam.getDeviceInformation((error, value) => cb(error, value)),
       ).catch(() => ({})),
     );
-    const uris: Record<string, OnvifProfileUris> = {};
+    // Keyed by device-chosen tokens ("constructor", "__proto__"…): a Map, never an object.
+    const uris = new Map<string, OnvifProfileUris>();
+    let unreadable = 0;
     for (const profile of profiles) {
       const stream = asRecord(
         await call<unknown>((cb) =>
@@ -259,23 +270,34 @@ export async function inspectOnvif(target: OnvifTarget): Promise<OnvifInspection
       const snapshot = await call<unknown>((cb) =>
         cam.getSnapshotUri({ profileToken: profile.token }, (error, value) => cb(error, value)),
       ).catch(() => null);
-      const streamUrl = text(stream.uri);
-      if (!streamUrl) continue;
+      const reported = text(stream.uri);
+      const streamUrl = fixHost(reported, target.host);
+      if (!streamUrl) {
+        if (reported) unreadable++;
+        continue;
+      }
       const snapshotUrl = text(asRecord(snapshot).uri);
-      uris[profile.token] = {
-        streamUrl: fixHost(streamUrl, target.host),
+      uris.set(profile.token, {
+        streamUrl,
         snapshotUrl: snapshotUrl ? fixHost(snapshotUrl, target.host) : null,
-      };
+      });
+    }
+    if (uris.size === 0 && unreadable > 0) {
+      throw new UserFacingError(
+        'onvif-bad-uri',
+        'The camera reported stream addresses Vigil cannot read. Add the camera by its RTSP URL instead.',
+      );
     }
     return {
       device: {
-        manufacturer: text(info.manufacturer),
-        model: text(info.model),
-        firmware: text(info.firmwareVersion),
-        serial: text(info.serialNumber),
-        profiles: profiles.filter((p) => uris[p.token]),
+        manufacturer: cleanUnknownLabel(info.manufacturer, MAX_DEVICE_TEXT),
+        model: cleanUnknownLabel(info.model, MAX_DEVICE_TEXT),
+        firmware: cleanUnknownLabel(info.firmwareVersion, MAX_DEVICE_TEXT),
+        serial: cleanUnknownLabel(info.serialNumber, MAX_DEVICE_TEXT),
+        profiles: profiles.filter((p) => uris.has(p.token)),
       },
-      uris,
+      // fromEntries defines own properties, "__proto__" included.
+      uris: Object.fromEntries(uris),
       clockOffsetMs: clockOffset() ?? 0,
     };
   };

@@ -1,6 +1,8 @@
-import type { NetworkInterfaceInfo } from 'node:os';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import onvif from 'onvif';
 import type { DiscoveredDevice, DiscoveryResult } from '../../../shared/cameras';
+import { UserFacingError } from '../../../shared/errors';
+import { cleanUnknownLabel } from '../../../shared/text';
 
 export interface DiscoveryOptions {
   /** How long to listen for answers; clamped to 3–5 s. */
@@ -9,22 +11,20 @@ export interface DiscoveryOptions {
   device?: string;
   /** At most this many devices are kept (spoofed floods are cut here). */
   cap?: number;
+  /** The system's interfaces (tests pass their own). */
+  interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>;
 }
 
 export const DISCOVERY_CAP = 256;
 const MAX_TEXT = 120;
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
 
-/** Untrusted text from the network: a string, without control characters, of bounded length. */
+/** Untrusted text from the network: a string, without control or bidi characters, bounded. */
 function clean(value: unknown): string {
-  const raw = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-  // Control and bidi-override characters could disguise a name; drop them.
-  return raw.replace(UNSAFE_CHARS, '').trim().slice(0, MAX_TEXT);
+  return cleanUnknownLabel(value, MAX_TEXT);
 }
 
 function scope(scopes: string, key: string): string | null {
@@ -78,33 +78,67 @@ export function discoverOnvif(options: DiscoveryOptions = {}): Promise<Discovery
   return running;
 }
 
+/**
+ * The interface to probe from, looked up as an own property: a name like "constructor" or
+ * "__proto__" would otherwise find Object's members, and the onvif library (which does
+ * `name in interfaces` and then `.some` on it) would throw with its socket already open.
+ */
+export function resolveInterface(
+  name: string,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
+): string {
+  const addresses = Object.hasOwn(interfaces, name) ? interfaces[name] : undefined;
+  if (!Array.isArray(addresses) || !addresses.some((a) => a.family === 'IPv4')) {
+    throw new UserFacingError(
+      'unknown-interface',
+      `This computer has no network connection named “${clean(name) || '(empty)'}” with an IPv4 address. Choose another, or search on all connections.`,
+    );
+  }
+  return name;
+}
+
 function probe(options: DiscoveryOptions): Promise<DiscoveryResult> {
   const timeout = Math.min(5_000, Math.max(3_000, options.timeoutMs ?? 4_000));
   const cap = options.cap ?? DISCOVERY_CAP;
+  // Checked before any socket or listener exists, so a refusal leaves nothing behind.
+  let device: string | undefined;
+  try {
+    if (options.device !== undefined)
+      device = resolveInterface(options.device, (options.interfaces ?? networkInterfaces)());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
   const devices = new Map<string, DiscoveredDevice>();
   let truncated = false;
   const onDevice = (data: unknown): void => {
-    const device = readProbeMatch(data);
-    if (!device || devices.has(device.id)) return;
+    const found = readProbeMatch(data);
+    if (!found || devices.has(found.id)) return;
     if (devices.size >= cap) {
       truncated = true;
       return;
     }
-    devices.set(device.id, device);
+    devices.set(found.id, found);
   };
   // Garbage answers are reported as 'error' events; unlistened they would kill main.
   const onError = (): void => undefined;
+  const detach = (): void => {
+    Discovery.removeListener('device', onDevice);
+    Discovery.removeListener('error', onError);
+  };
   Discovery.on('device', onDevice);
   Discovery.on('error', onError);
-  return new Promise<DiscoveryResult>((resolve) => {
-    Discovery.probe(
-      { timeout, resolve: false, ...(options.device ? { device: options.device } : {}) },
-      () => {
-        Discovery.removeListener('device', onDevice);
-        Discovery.removeListener('error', onError);
+  return new Promise<DiscoveryResult>((resolve, reject) => {
+    try {
+      // The library calls back once at its timeout (after closing its socket), and also
+      // early on a socket error: the first call settles, detach is idempotent.
+      Discovery.probe({ timeout, resolve: false, ...(device ? { device } : {}) }, () => {
+        detach();
         resolve({ devices: [...devices.values()], truncated });
-      },
-    );
+      });
+    } catch (error) {
+      detach();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
   });
 }
 
