@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CamerasNotice } from '../shared/cameras';
+import type { Camera, CamerasNotice } from '../shared/cameras';
 import type { EventChannel, EventMap } from '../shared/ipc-contract';
 import { registerCameraHandlers } from './ipc/camera-handlers';
 import type { createIpcRouter } from './ipc/handle';
@@ -37,6 +37,9 @@ export interface CoreOptions {
   log?: (line: string) => void;
 }
 
+/** Camera-list changes within this window reach the pages as one event. */
+export const LIST_COALESCE_MS = 200;
+
 export const KEYRING_NOTICE =
   'This system has no keyring, so camera passwords are stored with weak protection. ' +
   'Install and unlock a keyring (GNOME Keyring or KWallet) to protect them.';
@@ -50,19 +53,27 @@ export function createVigilCore(opts: CoreOptions) {
   const ffmpeg = cachedUntilFailure(opts.ffmpeg);
   const changed = (): void => opts.onChange?.();
   const notices: CamerasNotice[] = [];
+  let latestList: Camera[] | null = null;
+  let listTimer: NodeJS.Timeout | null = null;
 
   const registry: CameraRegistry = new CameraRegistry({
     file: new CameraFile(join(opts.dataDir, 'cameras.json')),
     secrets: opts.secrets,
     emit: (cameras) => {
-      opts.broadcast('cameras:changed', cameras);
-      changed();
-      // A removed camera stops streaming; new ones get a status at once.
+      // A removed camera stops streaming at once.
       for (const session of streams.list()) {
         if (!cameras.some((c) => c.id === session.cameraId))
           void streams.endSession(session.cameraId);
       }
-      void monitor.checkAll();
+      // A burst of changes (an import, a script adding 500 cameras) is one list for the
+      // pages and one status check of just the new or changed cameras, not 500 full ones.
+      latestList = cameras;
+      listTimer ??= setTimeout(() => {
+        listTimer = null;
+        if (latestList) opts.broadcast('cameras:changed', latestList);
+        changed();
+        void monitor.checkChanged();
+      }, LIST_COALESCE_MS);
     },
   });
   const streams: StreamService = new StreamService({
@@ -141,6 +152,7 @@ export function createVigilCore(opts: CoreOptions) {
     /** Stops every stream (quit). */
     async shutdown(): Promise<void> {
       monitor.stop();
+      if (listTimer) clearTimeout(listTimer);
       await streams.shutdown();
     },
   };

@@ -19,6 +19,9 @@ export interface StatusMonitorOptions {
 
 const CONCURRENCY = 8;
 
+const keyOf = (target: StatusTarget): string =>
+  `${target.battery ? 'battery' : 'mains'} ${target.probeUrl ?? ''}`;
+
 /**
  * Checks every camera on an interval (and on demand) with a short RTSP OPTIONS, and
  * reports online / offline / asleep (a battery camera that does not answer) / checking.
@@ -28,6 +31,11 @@ export class CameraStatusMonitor {
   private readonly inFlight = new Map<string, Promise<CameraStatus>>();
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
+  /** What each camera was last checked as (probe URL, battery): a change means check again. */
+  private readonly checkedAs = new Map<string, string>();
+  /** The full pass running now, and whether another was asked for meanwhile. */
+  private pass: Promise<CameraStatus[]> | null = null;
+  private again = false;
 
   constructor(private readonly opts: StatusMonitorOptions) {
     this.now = opts.now ?? Date.now;
@@ -55,14 +63,47 @@ export class CameraStatusMonitor {
     return [...this.statuses.values()];
   }
 
-  /** Checks every camera, a few at a time. */
-  async checkAll(): Promise<CameraStatus[]> {
-    const targets = this.opts.targets();
-    const results: CameraStatus[] = [];
-    for (let i = 0; i < targets.length; i += CONCURRENCY) {
-      const batch = targets.slice(i, i + CONCURRENCY);
-      results.push(...(await Promise.all(batch.map((t) => this.check(t)))));
+  /**
+   * Checks every camera, CONCURRENCY at a time in a sliding window (a slow camera holds up
+   * one slot, not a batch). One full pass at a time: a call during a pass gets one more
+   * pass after it, however many calls there were.
+   */
+  checkAll(): Promise<CameraStatus[]> {
+    if (this.pass) {
+      this.again = true;
+      return this.pass;
     }
+    this.pass = this.checkTargets(this.opts.targets()).finally(() => {
+      this.pass = null;
+      if (this.again) {
+        this.again = false;
+        void this.checkAll();
+      }
+    });
+    return this.pass;
+  }
+
+  /** Checks only cameras that are new or whose address changed since their last check. */
+  checkChanged(): Promise<CameraStatus[]> {
+    const ids = new Set<string>();
+    const changed = this.opts.targets().filter((t) => {
+      ids.add(t.id);
+      return this.checkedAs.get(t.id) !== keyOf(t);
+    });
+    for (const id of [...this.checkedAs.keys()]) if (!ids.has(id)) this.checkedAs.delete(id);
+    return this.checkTargets(changed);
+  }
+
+  private async checkTargets(targets: StatusTarget[]): Promise<CameraStatus[]> {
+    const results: CameraStatus[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < targets.length) {
+        const target = targets[next++];
+        if (target) results.push(await this.check(target));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, targets.length) }, worker));
     return results;
   }
 
@@ -75,6 +116,7 @@ export class CameraStatusMonitor {
   private check(target: StatusTarget): Promise<CameraStatus> {
     const running = this.inFlight.get(target.id);
     if (running) return running;
+    this.checkedAs.set(target.id, keyOf(target));
     const task = this.run(target).finally(() => this.inFlight.delete(target.id));
     this.inFlight.set(target.id, task);
     return task;
