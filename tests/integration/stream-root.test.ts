@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PID_FILE } from '../../src/main/services/streaming/process-guard';
 import { StreamService } from '../../src/main/services/streaming/stream-service';
@@ -33,7 +34,35 @@ const NOBODY = 65534;
 const SETPRIV = '/usr/bin/setpriv';
 const canSwitchUser =
   process.platform === 'linux' && process.getuid?.() === 0 && existsSync(SETPRIV);
-const initScript = fileURLToPath(new URL('../fixtures/stream-root/init.ts', import.meta.url));
+const initSource = fileURLToPath(new URL('../fixtures/stream-root/init.ts', import.meta.url));
+
+/**
+ * The victim's side runs as nobody, who may not read this checkout (a fresh clone can live in
+ * a 0700 folder) nor the node under /root: bundle the script into one file in a folder anyone
+ * can read, and find a node nobody can run.
+ */
+async function victimScript(): Promise<{ node: string; script: string } | null> {
+  const node = [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find(
+    (candidate) => existsSync(candidate) && asNobody(candidate, ['-e', '0']).status === 0,
+  );
+  if (!node) return null;
+  const outDir = mkdtempSync(join(tmpdir(), 'vigil-root-victim-'));
+  made.push(outDir);
+  chmodSync(outDir, 0o755);
+  await build({
+    configFile: false,
+    logLevel: 'silent',
+    build: {
+      ssr: initSource,
+      outDir,
+      emptyOutDir: false,
+      rollupOptions: { output: { format: 'cjs', entryFileNames: 'init.cjs' } },
+    },
+  });
+  const script = join(outDir, 'init.cjs');
+  chmodSync(script, 0o644);
+  return { node, script };
+}
 
 /** Runs a command as `nobody` (no supplementary groups). */
 function asNobody(command: string, args: string[]) {
@@ -86,11 +115,16 @@ async function refusal(promise: Promise<unknown>): Promise<UserFacingError> {
 const mode = (path: string) => lstatSync(path).mode & 0o7777;
 
 describe.runIf(canSwitchUser)('the stream root is ours alone (a second user: nobody)', () => {
-  it('(a) a root another user created first with 0700: a non-root Vigil refuses clearly instead of crashing', () => {
+  it('(a) a root another user created first with 0700: a non-root Vigil refuses clearly instead of crashing', async (ctx) => {
     // Attacker: root; victim: nobody. The victim cannot even read the folder.
     const root = join(sharedParent(), 'streams');
     mkdirSync(root, { mode: 0o700 });
-    const run = asNobody(process.execPath, ['--import', 'tsx', initScript, root]);
+    const victim = await victimScript();
+    if (!victim) {
+      ctx.skip('no node binary that nobody may run on this machine');
+      return;
+    }
+    const run = asNobody(victim.node, [victim.script, root]);
     expect(run.stdout).toMatch(/^REFUSED /);
     expect(run.stdout).toContain(root);
     expect(run.stdout).toMatch(/another user/);
