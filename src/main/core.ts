@@ -100,6 +100,8 @@ export function createVigilCore(opts: CoreOptions) {
   const snapshots = new SnapshotService({
     plan: (id) => Promise.resolve(registry.snapshotPlan(id)),
     ffmpegPath: async () => (await ffmpeg()).path,
+    pinCertificate: (id, endpoint, sha256) => registry.pinCertificate(id, endpoint, sha256),
+    grabWorkDir: opts.tempRoot,
     emit: (snapshot) => opts.broadcast('camera:snapshot', snapshot),
     ...(opts.log ? { log: opts.log } : {}),
   });
@@ -133,7 +135,8 @@ export function createVigilCore(opts: CoreOptions) {
         notices: () => notices,
         tester: {
           inspect: inspectOnvif,
-          grab: async (source) => grabFrame((await ffmpeg()).path, source),
+          grab: async (source) =>
+            grabFrame((await ffmpeg()).path, source, { workDir: opts.tempRoot }),
         },
       });
       registerWindowHandlers(router, windows, (id) => registry.get(id)?.name);

@@ -13,7 +13,9 @@ export type StreamFailureReason =
   | 'camera-ended'
   | 'stalled'
   | 'ffmpeg-missing'
-  | 'crashed';
+  | 'crashed'
+  /** The camera sent Vigil on to another host; refused so the password stays with the camera. */
+  | 'redirected';
 
 /** Why a session ended normally. */
 export type StreamEndReason = 'stopped' | 'timeout' | 'shutdown';

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildFfmpegArgs,
+  ffconcatQuote,
   filterSpec,
-  withCredentials,
+  rtspInputList,
 } from '../../src/main/services/streaming/ffmpeg-args';
+import { RtspRelay } from '../../src/main/services/streaming/rtsp-relay';
 
 const outDir = '/tmp/vigil-test/session';
+const inputList = `${outDir}/input.ffconcat`;
 
 function valueAfter(args: string[], flag: string): string | undefined {
   const i = args.indexOf(flag);
@@ -16,9 +19,28 @@ describe('buildFfmpegArgs', () => {
   const rtsp = { kind: 'rtsp' as const, url: 'rtsp://10.0.0.5:554/stream1' };
 
   it('copies H.264 over TCP into 0.25 s fMP4 HLS segments cut by time, with a socket timeout and a small probe', () => {
-    const args = buildFfmpegArgs({ source: rtsp, outDir, socketTimeoutMs: 3000 });
-    expect(valueAfter(args, '-rtsp_transport')).toBe('tcp');
-    expect(valueAfter(args, '-timeout')).toBe('3000000');
+    const args = buildFfmpegArgs({ source: rtsp, outDir, socketTimeoutMs: 3000, inputList });
+    // The camera is opened through the private input list; TCP and the timeout are in it.
+    expect(valueAfter(args, '-f')).toBe('concat');
+    expect(valueAfter(args, '-i')).toBe(inputList);
+    expect(
+      rtspInputList('rtsp://127.0.0.1:1/t/stream1', {
+        transport: 'tcp',
+        socketTimeoutMs: 3000,
+        fastProbe: true,
+      }),
+    ).toBe(
+      [
+        'ffconcat version 1.0',
+        "file 'rtsp://127.0.0.1:1/t/stream1'",
+        'option rtsp_transport tcp',
+        'option timeout 3000000',
+        'option protocol_whitelist rtsp,rtp,tcp,udp',
+        'option analyzeduration 100000',
+        'option probesize 32768',
+        '',
+      ].join('\n'),
+    );
     expect(valueAfter(args, '-c:v')).toBe('copy');
     expect(valueAfter(args, '-c:a')).toBe('aac');
     expect(valueAfter(args, '-hls_time')).toBe('0.25');
@@ -29,7 +51,7 @@ describe('buildFfmpegArgs', () => {
     expect(valueAfter(args, '-hls_flags')).toBe(
       'delete_segments+temp_file+split_by_time+program_date_time',
     );
-    expect(valueAfter(args, '-protocol_whitelist')).toBe('rtsp,rtp,tcp,udp');
+    expect(valueAfter(args, '-protocol_whitelist')).toBe('file,rtsp,rtp,tcp,udp');
     expect(args.at(-1)).toBe(`${outDir}/index.m3u8`);
     // Optional audio: a camera without audio must not fail the map.
     expect(args).toContain('0:a:0?');
@@ -43,7 +65,7 @@ describe('buildFfmpegArgs', () => {
       segmentType: 'mpegts' as const,
       fastProbe: false,
     };
-    const args = buildFfmpegArgs({ source: rtsp, outDir, socketTimeoutMs: 3000, hls });
+    const args = buildFfmpegArgs({ source: rtsp, outDir, socketTimeoutMs: 3000, hls, inputList });
     expect(valueAfter(args, '-hls_time')).toBe('2');
     expect(valueAfter(args, '-hls_list_size')).toBe('3');
     expect(valueAfter(args, '-hls_segment_type')).toBe('mpegts');
@@ -52,6 +74,7 @@ describe('buildFfmpegArgs', () => {
     expect(args).not.toContain('-probesize');
     const transcoded = buildFfmpegArgs({
       source: rtsp,
+      inputList,
       outDir,
       socketTimeoutMs: 3000,
       hls: { ...hls, transcodeKbps: 800 },
@@ -62,12 +85,13 @@ describe('buildFfmpegArgs', () => {
   });
 
   it('uses UDP when the camera asks for it', () => {
-    const args = buildFfmpegArgs({
-      source: { ...rtsp, transport: 'udp' },
-      outDir,
+    const list = rtspInputList('rtsp://127.0.0.1:1/t/x', {
+      transport: 'udp',
       socketTimeoutMs: 3000,
+      fastProbe: false,
     });
-    expect(valueAfter(args, '-rtsp_transport')).toBe('udp');
+    expect(list).toContain('option rtsp_transport udp\n');
+    expect(list).not.toContain('probesize');
   });
 
   it.each(['h265', 'mjpeg', 'other'] as const)(
@@ -75,6 +99,7 @@ describe('buildFfmpegArgs', () => {
     (codec) => {
       const args = buildFfmpegArgs({
         source: rtsp,
+        inputList,
         outDir,
         socketTimeoutMs: 3000,
         knownCodec: codec,
@@ -87,6 +112,7 @@ describe('buildFfmpegArgs', () => {
   it('drops audio when the camera option says so', () => {
     const args = buildFfmpegArgs({
       source: { ...rtsp, audio: false },
+      inputList,
       outDir,
       socketTimeoutMs: 3000,
     });
@@ -94,21 +120,20 @@ describe('buildFfmpegArgs', () => {
     expect(args).not.toContain('-c:a');
   });
 
-  it('puts percent-encoded credentials only into the input URL', () => {
+  it('never puts a camera URL or its credentials on the command line', () => {
     const source = { ...rtsp, username: 'ad min', password: 'p@ss:w/rd' };
-    const args = buildFfmpegArgs({ source, outDir, socketTimeoutMs: 3000 });
-    expect(valueAfter(args, '-i')).toBe('rtsp://ad%20min:p%40ss%3Aw%2Frd@10.0.0.5:554/stream1');
-    expect(args.filter((a) => a.includes('p%40ss')).length).toBe(1);
+    const args = buildFfmpegArgs({ source, outDir, socketTimeoutMs: 3000, inputList });
+    const line = args.join(' ');
+    for (const secret of ['p@ss', 'p%40ss', 'ad min', 'ad%20min', '10.0.0.5', 'rtsp://']) {
+      expect(line).not.toContain(secret);
+    }
+    expect(() => buildFfmpegArgs({ source, outDir, socketTimeoutMs: 3000 })).toThrow(/input list/);
   });
 
-  it("encodes '%' too, so a password like a%41b is not decoded to aAb", () => {
-    const args = buildFfmpegArgs({
-      source: { ...rtsp, username: 'u', password: 'a%41b' },
-      outDir,
-      socketTimeoutMs: 3000,
-    });
-    expect(valueAfter(args, '-i')).toBe('rtsp://u:a%2541b@10.0.0.5:554/stream1');
-    expect(decodeURIComponent('a%2541b')).toBe('a%41b');
+  it("quotes the list's URL as ffmpeg reads it: a quote survives, a line break is refused", () => {
+    expect(ffconcatQuote("rtsp://h/it's")).toBe("'rtsp://h/it'\\''s'");
+    expect(ffconcatQuote('rtsp://h/a b\\c#d')).toBe("'rtsp://h/a b\\c#d'");
+    expect(() => ffconcatQuote('rtsp://h/a\nfile x')).toThrow(/line break/);
   });
 
   it('builds the demo source with a clock only when drawtext exists', () => {
@@ -130,16 +155,22 @@ describe('buildFfmpegArgs', () => {
   });
 });
 
-describe('withCredentials', () => {
+describe('the credential relay’s camera URL', () => {
   it.each([
     ['not a url', /not a valid URL/],
     ['http://cam/x', /Only rtsp:\/\/ and rtsps:\/\//],
-  ])('refuses %s with advice', (url, message) => {
-    expect(() => withCredentials(url)).toThrow(message);
+  ])('refuses %s with advice', async (url, message) => {
+    await expect(RtspRelay.start({ url })).rejects.toThrow(message);
   });
 
-  it('leaves a URL without credentials unchanged', () => {
-    expect(withCredentials('rtsp://cam:554/a')).toBe('rtsp://cam:554/a');
+  it('gives ffmpeg a loopback URL with a token and the camera’s path, never the camera', async () => {
+    const relay = await RtspRelay.start({ url: 'rtsp://cam:554/a?x=1', password: 'pw' });
+    try {
+      expect(relay.url).toMatch(/^rtsp:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/a\?x=1$/);
+      expect(relay.url).toContain(relay.token);
+    } finally {
+      await relay.close();
+    }
   });
 });
 

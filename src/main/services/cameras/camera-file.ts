@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MAX_CAMERA_NAME } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
 import { cleanLabel } from '../../../shared/text';
+import { SHA256_FINGERPRINT } from './tls-pin';
 
 /** The file's layout this Vigil writes. A newer one is read, never overwritten. */
 export const CAMERA_FILE_VERSION = 1;
@@ -42,6 +43,14 @@ export const storedCameraSchema = z.object({
   username: z.string().nullable(),
   /** What the secret store returned for the password; never the password itself. */
   passwordCipher: z.string().nullable(),
+  /**
+   * Certificates pinned on first use, one per HTTPS endpoint of the camera (`host:port`).
+   * Optional: files written before it load unchanged.
+   */
+  tlsPins: z
+    .array(z.object({ endpoint: z.string().min(1), sha256: z.string().regex(SHA256_FINGERPRINT) }))
+    .max(8)
+    .optional(),
 });
 
 export type StoredCamera = z.infer<typeof storedCameraSchema>;

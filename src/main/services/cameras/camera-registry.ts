@@ -19,6 +19,7 @@ import { deviceSnapshotUrl, deviceStreamUrl, splitRtspUrl, withoutUserinfo } fro
 import type { SecretStore } from './secret-store';
 import type { SnapshotPlan } from './snapshot-service';
 import type { StatusTarget } from './status-monitor';
+import { certificateChanged, endpointOf, type TlsPin } from './tls-pin';
 
 export interface CameraRegistryOptions {
   file: CameraFile;
@@ -99,6 +100,21 @@ function toDto(camera: StoredCamera): Camera {
 }
 
 /** A name for tray labels and window titles: one line, no control or bidi characters. */
+/** `host:port` of an https URL, or null (not https, or unreadable). */
+function pinEndpoint(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' ? endpointOf(parsed) : null;
+  } catch {
+    return null;
+  }
+}
+
+function pinFor(camera: StoredCamera, url: string): TlsPin | undefined {
+  const endpoint = pinEndpoint(url);
+  return endpoint ? camera.tlsPins?.find((pin) => pin.endpoint === endpoint) : undefined;
+}
+
 function cleanName(name: string): string {
   const cleaned = cleanLabel(name, MAX_CAMERA_NAME + 1);
   if (!cleaned || cleaned.length > MAX_CAMERA_NAME) {
@@ -229,14 +245,37 @@ export class CameraRegistry implements SourceResolver {
     const camera = this.cameras.find((c) => c.id === cameraId);
     const snapshotUrl = camera?.source.kind === 'onvif' ? camera.source.snapshotUrl : null;
     if (!snapshotUrl || stream.kind !== 'rtsp') return { http: null, stream };
+    const pinned = camera ? pinFor(camera, snapshotUrl) : undefined;
     return {
       http: {
         url: snapshotUrl,
         ...(stream.username !== undefined ? { username: stream.username } : {}),
         ...(stream.password !== undefined ? { password: stream.password } : {}),
+        ...(pinned ? { pinnedSha256: pinned.sha256 } : {}),
       },
       stream,
     };
+  }
+
+  /**
+   * Remembers an HTTPS endpoint's certificate the first time it is seen (trust on first
+   * use); a pin once stored is never replaced here (remove and re-add the camera instead).
+   */
+  pinCertificate(cameraId: string, endpoint: string, sha256: string): Promise<void> {
+    return this.mutate((list) => {
+      const camera = list.find((c) => c.id === cameraId);
+      if (!camera) throw this.unknown();
+      const pins = camera.tlsPins ?? [];
+      const known = pins.find((p) => p.endpoint === endpoint);
+      if (known && known.sha256 !== sha256)
+        throw certificateChanged(endpoint, known.sha256, sha256);
+      if (known) return Promise.resolve({ list, result: undefined });
+      const pinned = { ...camera, tlsPins: [...pins, { endpoint, sha256 }] };
+      return Promise.resolve({
+        list: list.map((c) => (c.id === cameraId ? pinned : c)),
+        result: undefined,
+      });
+    });
   }
 
   /** What the status monitor checks for each camera. */
@@ -338,6 +377,13 @@ export class CameraRegistry implements SourceResolver {
         videoCodec: codecOf(profile.encoding),
       };
     }
+    // An edit keeps the certificate pinned for the camera's snapshot endpoint, if it stays.
+    const keptPins = (existing?.tlsPins ?? []).filter(
+      (pin) =>
+        source.kind === 'onvif' &&
+        !!source.snapshotUrl &&
+        pinEndpoint(source.snapshotUrl) === pin.endpoint,
+    );
     const camera = {
       id,
       name,
@@ -345,6 +391,7 @@ export class CameraRegistry implements SourceResolver {
       options,
       username,
       passwordCipher: password ? this.opts.secrets.encrypt(password) : null,
+      ...(keptPins.length ? { tlsPins: keptPins } : {}),
     };
     // The file's own schema, checked before anything is written: an entry the next start
     // could not read never reaches the disk.

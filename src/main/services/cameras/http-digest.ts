@@ -1,6 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { digestAuthorization } from '../digest-auth';
+import { connectPinned, type TlsTrust } from './tls-pin';
+
+export { digestAuthorization };
 
 export interface HttpGetResult {
   status: number;
@@ -13,70 +16,34 @@ export interface HttpGetOptions {
   password?: string;
   timeoutMs?: number;
   maxBytes?: number;
+  /**
+   * https: the certificate pin (trust on first use, see tls-pin.ts), checked on every
+   * connection before anything is sent. Without it the first connection's certificate is
+   * what the second (the one with credentials) must show.
+   */
+  tls?: TlsTrust;
 }
 
-function parseChallenge(header: string): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const match of header.matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) {
-    const key = match[1]?.toLowerCase();
-    if (key) params[key] = match[2] ?? match[3] ?? '';
-  }
-  return params;
-}
-
-function hash(algorithm: string, text: string): string {
-  return createHash(algorithm).update(text).digest('hex');
-}
-
-/** Builds an RFC 7616 Digest Authorization header (MD5 or SHA-256, qop=auth). */
-export function digestAuthorization(
-  challenge: string,
-  method: string,
-  uri: string,
-  username: string,
-  password: string,
-  cnonce: string = randomBytes(8).toString('hex'),
-): string {
-  const p = parseChallenge(challenge);
-  const algorithm = (p.algorithm ?? 'MD5').toUpperCase();
-  const fn = algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
-  const realm = p.realm ?? '';
-  const nonce = p.nonce ?? '';
-  const nc = '00000001';
-  const qop = (p.qop ?? '')
-    .split(',')
-    .map((q) => q.trim())
-    .includes('auth')
-    ? 'auth'
-    : null;
-  const ha1 = hash(fn, `${username}:${realm}:${password}`);
-  const ha2 = hash(fn, `${method}:${uri}`);
-  const response = qop
-    ? hash(fn, `${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
-    : hash(fn, `${ha1}:${nonce}:${ha2}`);
-  const parts = [
-    `username="${username}"`,
-    `realm="${realm}"`,
-    `nonce="${nonce}"`,
-    `uri="${uri}"`,
-    `algorithm=${algorithm}`,
-    `response="${response}"`,
-    ...(p.opaque !== undefined ? [`opaque="${p.opaque}"`] : []),
-    ...(qop ? [`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`] : []),
-  ];
-  return `Digest ${parts.join(', ')}`;
-}
-
-function once(
+async function once(
   url: URL,
   headers: Record<string, string>,
-  options: Required<Pick<HttpGetOptions, 'timeoutMs' | 'maxBytes'>>,
+  options: Required<Pick<HttpGetOptions, 'timeoutMs' | 'maxBytes' | 'tls'>>,
 ): Promise<{ res: IncomingMessage; body: Buffer }> {
+  // An https request goes out only on a socket whose certificate has already been checked.
+  const socket =
+    url.protocol === 'https:'
+      ? await connectPinned(url, options.tls, options.timeoutMs)
+      : undefined;
   return new Promise((resolve, reject) => {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = request(
       url,
-      { method: 'GET', headers, timeout: options.timeoutMs, rejectUnauthorized: false },
+      {
+        method: 'GET',
+        headers,
+        timeout: options.timeoutMs,
+        ...(socket ? { createConnection: () => socket } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -111,6 +78,7 @@ export async function httpGet(
   const limits = {
     timeoutMs: options.timeoutMs ?? 5_000,
     maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+    tls: options.tls ?? {},
   };
   const started = Date.now();
   let { res, body } = await once(url, {}, limits);

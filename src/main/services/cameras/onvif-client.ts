@@ -1,9 +1,12 @@
-import { Agent, type AgentOptions } from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import { Agent, type AgentOptions, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import onvif from 'onvif';
 import { UserFacingError } from '../../../shared/errors';
 import type { OnvifDeviceInfo, OnvifProfileInfo } from '../../../shared/cameras';
 import { cleanUnknownLabel } from '../../../shared/text';
+import { createLimiter } from '../limit';
+import { XmlShapeMeter } from './xml-guard';
 
 export interface OnvifTarget {
   host: string;
@@ -31,20 +34,74 @@ export interface OnvifInspection {
 // Default import: under Node's ESM loader not every export of this CommonJS package is named.
 const { Cam } = onvif;
 
+/**
+ * onvif 0.8.3 hashes the WS-Security password with `Buffer.from(password, 'ascii')`, which
+ * keeps one byte per UTF-16 unit: 'pässwörd-€' is refused by every device, since devices
+ * hash UTF-8 (the OASIS UsernameToken profile). This is the library's digest with UTF-8.
+ */
+class Utf8Cam extends Cam {
+  _passwordDigest(): { passdigest: string; nonce: string; timestamp: string } {
+    // The library's clock: uptime plus the shift it measured against the device.
+    const timestamp = new Date(process.uptime() * 1000 + (this.timeShift ?? 0)).toISOString();
+    const nonce = randomBytes(16);
+    const passdigest = createHash('sha1')
+      .update(
+        Buffer.concat([
+          nonce,
+          Buffer.from(timestamp, 'utf8'),
+          Buffer.from(this.password ?? '', 'utf8'),
+        ]),
+      )
+      .digest('base64');
+    return { passdigest, nonce: nonce.toString('base64'), timestamp };
+  }
+}
+
 const DEFAULT_TIMEOUT_MS = 8_000;
+/** ONVIF inspections (tests, adds) at once, app-wide; more wait their turn. */
+export const MAX_CONCURRENT_INSPECTIONS = 4;
+const inspections = createLimiter(MAX_CONCURRENT_INSPECTIONS);
 /** Real ONVIF answers are a few kB; a body beyond this is not a camera talking. */
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 const CLOCK_WARNING_MS = 5 * 60 * 1000;
 /** Device strings (model, firmware, profile names) shown to the user are cut here. */
 const MAX_DEVICE_TEXT = 120;
 
-/** An HTTP agent whose sockets can all be torn down, and which cuts oversized answers. */
+type AddRequest = (this: Agent, req: ClientRequest, options: unknown) => void;
+
+/**
+ * An HTTP agent whose sockets can all be torn down, which cuts oversized answers, and which
+ * refuses an answer nested too deep (or too large in elements) before the library parses it.
+ */
 class GuardedAgent extends Agent {
   private readonly sockets_ = new Set<Socket>();
   tooLarge = false;
+  /** Why an answer's XML was refused (see xml-guard.ts). */
+  badShape: string | null = null;
 
   constructor(options: AgentOptions) {
     super(options);
+  }
+
+  /**
+   * Node hands every request through the agent here (proxy agents rely on it too): our
+   * 'response' listener goes first, so it sees each body piece before the library does, and
+   * ends the request before the library's 'end' (and its xml2js parse) can come.
+   */
+  addRequest(req: ClientRequest, options: unknown): void {
+    req.prependListener('response', (res: IncomingMessage) => {
+      const meter = new XmlShapeMeter();
+      res.on('error', () => undefined);
+      res.on('data', (chunk: Buffer) => {
+        // latin1: one char per byte; markup is ASCII, UTF-8 sequences never look like it.
+        if (meter.feed(chunk.toString('latin1'))) return;
+        this.badShape = meter.refused;
+        const error = new Error(`ONVIF answer refused: ${meter.refused ?? 'malformed'}`);
+        res.destroy(error);
+        req.destroy(error);
+      });
+    });
+    (Agent.prototype as unknown as { addRequest: AddRequest }).addRequest.call(this, req, options);
   }
 
   override createConnection(
@@ -207,10 +264,15 @@ function fixHost(uri: string, host: string): string | null {
  * Connects to an ONVIF device and reads who it is, its profiles, and each profile's
  * stream and snapshot URIs, all under one absolute deadline.
  */
-export async function inspectOnvif(target: OnvifTarget): Promise<OnvifInspection> {
+export function inspectOnvif(target: OnvifTarget): Promise<OnvifInspection> {
+  // Each deadline starts when the inspection does, not while it waits for a slot.
+  return inspections(() => inspectOnce(target));
+}
+
+async function inspectOnce(target: OnvifTarget): Promise<OnvifInspection> {
   const agent = new GuardedAgent({ keepAlive: false });
   const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const cam = new Cam({
+  const cam = new Utf8Cam({
     hostname: target.host,
     port: target.port,
     ...(target.username ? { username: target.username } : {}),
@@ -309,6 +371,12 @@ export async function inspectOnvif(target: OnvifTarget): Promise<OnvifInspection
       throw new UserFacingError(
         'onvif-not-onvif',
         `The device at ${target.host}:${String(target.port)} sent an answer far too large for an ONVIF camera. Check the address and port.`,
+      );
+    }
+    if (agent.badShape) {
+      throw new UserFacingError(
+        'onvif-not-onvif',
+        `The device at ${target.host}:${String(target.port)} sent an answer no ONVIF camera sends (${agent.badShape}); Vigil did not read it. Check the address and port.`,
       );
     }
     throw mapOnvifError(error, target, clockOffset());

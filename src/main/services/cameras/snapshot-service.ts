@@ -3,16 +3,27 @@ import { UserFacingError } from '../../../shared/errors';
 import type { StreamSource } from '../streaming/source';
 import { grabFrame } from './frame-grab';
 import { httpGet } from './http-digest';
+import { endpointOf } from './tls-pin';
 
 /** Where a camera's still picture comes from: its ONVIF snapshot URI, else one RTSP frame. */
 export interface SnapshotPlan {
-  http: { url: string; username?: string; password?: string } | null;
+  http: {
+    url: string;
+    username?: string;
+    password?: string;
+    /** https: the certificate fingerprint pinned for this endpoint (none yet: first use). */
+    pinnedSha256?: string;
+  } | null;
   stream: StreamSource;
 }
 
 export interface SnapshotServiceOptions {
   plan: (cameraId: string) => Promise<SnapshotPlan>;
   ffmpegPath: () => Promise<string>;
+  /** Stores an https endpoint's certificate fingerprint with the camera (trust on first use). */
+  pinCertificate?: (cameraId: string, endpoint: string, sha256: string) => Promise<void>;
+  /** The private folder frame grabs work in (the stream root). */
+  grabWorkDir?: string;
   emit?: (snapshot: CameraSnapshot) => void;
   now?: () => number;
   log?: (line: string) => void;
@@ -58,11 +69,19 @@ export class SnapshotService {
     const plan = await this.opts.plan(cameraId);
     let image: { body: Buffer; type: string } | null = null;
     if (plan.http) {
+      const { url, pinnedSha256 } = plan.http;
+      const pin = this.opts.pinCertificate;
       try {
-        const { status, body } = await httpGet(plan.http.url, {
+        const { status, body } = await httpGet(url, {
           ...(plan.http.username !== undefined ? { username: plan.http.username } : {}),
           ...(plan.http.password !== undefined ? { password: plan.http.password } : {}),
           timeoutMs: 5_000,
+          tls: {
+            ...(pinnedSha256 !== undefined ? { pinned: pinnedSha256 } : {}),
+            ...(pin
+              ? { onFirstUse: (sha256) => pin(cameraId, endpointOf(new URL(url)), sha256) }
+              : {}),
+          },
         });
         if (status === 200 && (isJpeg(body) || isPng(body))) {
           image = { body, type: isPng(body) ? 'image/png' : 'image/jpeg' };
@@ -72,13 +91,17 @@ export class SnapshotService {
           );
         }
       } catch (error) {
+        // Never quietly fall back past a changed certificate: the user must hear of it.
+        if (error instanceof UserFacingError && error.code === 'certificate-changed') throw error;
         this.opts.log?.(
           `snapshot ${cameraId}: HTTP snapshot failed (${error instanceof Error ? error.message : 'error'}); using a stream frame`,
         );
       }
     }
     if (!image) {
-      const body = await grabFrame(await this.opts.ffmpegPath(), plan.stream);
+      const body = await grabFrame(await this.opts.ffmpegPath(), plan.stream, {
+        ...(this.opts.grabWorkDir ? { workDir: this.opts.grabWorkDir } : {}),
+      });
       image = { body, type: 'image/jpeg' };
     }
     if (image.body.length === 0)

@@ -1,4 +1,5 @@
 import type { StreamFailure, StreamFailureReason } from '../../../shared/streams';
+import type { RelayProblem } from './rtsp-relay';
 
 const MESSAGES: Record<StreamFailureReason, string> = {
   unauthorized:
@@ -20,6 +21,8 @@ const MESSAGES: Record<StreamFailureReason, string> = {
     'Vigil could not run ffmpeg. Reinstall Vigil, or set FFMPEG_BIN to an ffmpeg executable.',
   crashed:
     'The video converter stopped unexpectedly. Try again; if it keeps happening, see the log.',
+  redirected:
+    'The camera tried to send Vigil on to another address. Vigil did not follow, so your password was not sent there. If the camera really moved, edit its address.',
 };
 
 /** A failure with the standard user-facing message for its reason. */
@@ -75,4 +78,27 @@ export function classifyExit(facts: ExitFacts): StreamFailure {
   if (facts.code === 0) return streamFailure(facts.wasLive ? 'camera-ended' : 'timed-out');
   const how = facts.signal ? `signal ${facts.signal}` : `exit code ${String(facts.code)}`;
   return streamFailure('crashed', how);
+}
+
+/**
+ * What the credential relay saw, when it explains the failure better than ffmpeg can (ffmpeg
+ * only talks to the relay): a refused redirect, or why the camera could not be reached.
+ */
+export function relayFailure(problem: RelayProblem | null | undefined): StreamFailure | null {
+  if (!problem) return null;
+  if (problem.kind === 'redirect') {
+    return {
+      reason: 'redirected',
+      message:
+        `The camera at ${problem.from} tried to send Vigil on to another host (${problem.to}). ` +
+        'Vigil did not follow, so your password was not sent there. If the camera really moved, ' +
+        'edit its address; otherwise check the camera (or what answers at its address).',
+    };
+  }
+  if (problem.code === 'ECONNREFUSED') return streamFailure('refused');
+  if (/^(EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EADDRNOTAVAIL)$/.test(problem.code)) {
+    return streamFailure('unreachable');
+  }
+  if (problem.code === 'ETIMEDOUT') return streamFailure('timed-out');
+  return null;
 }

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { UserFacingError } from '../../../shared/errors';
 import { PLAYLIST_NAME } from '../../../shared/streams';
-import { encodeUserinfo } from './redact';
 import type { StreamSource, VideoCodec } from './source';
 
 export const INIT_NAME = 'init.mp4';
+/** The ffconcat list in a session's private directory that tells ffmpeg what to open. */
+export const INPUT_LIST_NAME = 'input.ffconcat';
 
 /** How ffmpeg cuts HLS. Vigil uses VIGIL_HLS; the benchmark also runs classic setups. */
 export interface HlsProfile {
@@ -40,6 +40,11 @@ export interface FfmpegArgsOptions {
   outDir: string;
   /** ffmpeg's RTSP socket timeout. */
   socketTimeoutMs: number;
+  /**
+   * For RTSP sources: the ffconcat list (see rtspInputList) naming the relay's URL. Never a
+   * URL on the command line: any local user can read that (`ps`, /proc/<pid>/cmdline).
+   */
+  inputList?: string;
   /** The codec the camera is known to send; anything but H.264 is transcoded. */
   knownCodec?: VideoCodec;
   /** Whether ffmpeg has drawtext (the demo's clock); builds without it get no clock. */
@@ -48,30 +53,53 @@ export interface FfmpegArgsOptions {
   demoFontFile?: string;
 }
 
-/** Inserts credentials with URL setters, percent-encoded exactly once. */
-export function withCredentials(url: string, username?: string, password?: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UserFacingError(
-      'invalid-url',
-      `"${url}" is not a valid URL. Use rtsp://host:port/path.`,
-    );
-  }
-  if (parsed.protocol !== 'rtsp:' && parsed.protocol !== 'rtsps:') {
-    throw new UserFacingError(
-      'invalid-url',
-      `Only rtsp:// and rtsps:// camera URLs are supported (got ${parsed.protocol}//).`,
-    );
-  }
-  if (username) parsed.username = encodeUserinfo(username);
-  if (password) parsed.password = encodeUserinfo(password);
-  return parsed.toString();
-}
-
 // Reads quickly: a small probe saves ~150 ms; never -fflags nobuffer (it costs a GOP).
 const FAST_PROBE = ['-analyzeduration', '100000', '-probesize', '32768'];
+
+/** One ffconcat token: single-quoted, a quote as '\'' (ffmpeg's av_get_token rules, as in sh). */
+export function ffconcatQuote(value: string): string {
+  if (/[\r\n\0]/.test(value)) throw new Error('ffconcat: a value cannot contain a line break');
+  return `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+export interface RtspInputOptions {
+  transport: 'tcp' | 'udp';
+  /** ffmpeg's RTSP socket timeout. */
+  socketTimeoutMs: number;
+  fastProbe: boolean;
+}
+
+/**
+ * The ffconcat list for an RTSP input: the URL and the RTSP options, which the concat
+ * demuxer hands to the RTSP demuxer it opens (measured: same start-up as `-i <url>`).
+ */
+export function rtspInputList(url: string, options: RtspInputOptions): string {
+  const lines = [
+    'ffconcat version 1.0',
+    `file ${ffconcatQuote(url)}`,
+    `option rtsp_transport ${options.transport}`,
+    `option timeout ${String(options.socketTimeoutMs * 1000)}`,
+    // The list may name only the camera's protocols, not files.
+    'option protocol_whitelist rtsp,rtp,tcp,udp',
+    ...(options.fastProbe ? ['option analyzeduration 100000', 'option probesize 32768'] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** ffmpeg's input arguments for an ffconcat list (the outer demuxer probes as well). */
+export function inputListArgs(listFile: string, fastProbe: boolean): string[] {
+  return [
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-protocol_whitelist',
+    'file,rtsp,rtp,tcp,udp',
+    ...(fastProbe ? FAST_PROBE : []),
+    '-i',
+    listFile,
+  ];
+}
 
 const X264 = [
   '-c:v',
@@ -84,6 +112,16 @@ const X264 = [
   'yuv420p',
 ];
 
+/**
+ * No sidx box in segments (hls.js does not need one). Without it ffmpeg's mp4 muxer, which
+ * the HLS muxer runs in DASH mode, rewrites the first sample of every fragment to continue
+ * the previous fragment's presentation end: right for a keyframe, wrong for a P-frame
+ * followed by B-frames (a segment cut by time). That P-frame lands on the pts of an earlier
+ * B-frame, which it replaces: one frame lost per segment (21 of 25 fps with 0.25 s
+ * segments) and a broken reference chain. With this flag every pts is the camera's.
+ */
+const FMP4_SEGMENT_OPTIONS = ['-hls_segment_options', 'movflags=+skip_sidx'];
+
 function hlsOutput(outDir: string, hls: HlsProfile): string[] {
   const fmp4 = hls.segmentType === 'fmp4';
   return [
@@ -95,7 +133,7 @@ function hlsOutput(outDir: string, hls: HlsProfile): string[] {
     String(hls.listSize),
     '-hls_segment_type',
     hls.segmentType,
-    ...(fmp4 ? ['-hls_fmp4_init_filename', INIT_NAME] : []),
+    ...(fmp4 ? ['-hls_fmp4_init_filename', INIT_NAME, ...FMP4_SEGMENT_OPTIONS] : []),
     '-hls_flags',
     hls.splitByTime
       ? 'delete_segments+temp_file+split_by_time+program_date_time'
@@ -186,8 +224,8 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
       ...hlsOutput(options.outDir, hls),
     ];
   }
+  if (!options.inputList) throw new Error('buildFfmpegArgs: an RTSP source needs its input list');
   const codec = options.knownCodec ?? source.videoCodec ?? 'h264';
-  const isSecure = source.url.startsWith('rtsps:');
   // Transcoded video gets a keyframe per segment, but not more than one a second.
   const keyframeEvery = Math.max(1, hls.segmentSeconds);
   const keyframes = ['-force_key_frames', `expr:gte(t,n_forced*${String(keyframeEvery)})`];
@@ -199,15 +237,7 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
   const audio = source.audio === false ? ['-an'] : ['-map', '0:a:0?', '-c:a', 'aac', '-b:a', '64k'];
   return [
     ...head,
-    '-rtsp_transport',
-    source.transport ?? 'tcp',
-    '-timeout',
-    String(options.socketTimeoutMs * 1000),
-    ...(hls.fastProbe ? FAST_PROBE : []),
-    '-protocol_whitelist',
-    isSecure ? 'rtsp,rtsps,rtp,srtp,tcp,udp,tls' : 'rtsp,rtp,tcp,udp',
-    '-i',
-    withCredentials(source.url, source.username, source.password),
+    ...inputListArgs(options.inputList, hls.fastProbe),
     '-map',
     '0:v:0',
     ...video,

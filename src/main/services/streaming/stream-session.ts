@@ -1,15 +1,23 @@
 import type { ChildProcessByStdio } from 'node:child_process';
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { PLAYLIST_NAME, type StreamFailure } from '../../../shared/streams';
-import { buildFfmpegArgs, type HlsProfile } from './ffmpeg-args';
+import {
+  buildFfmpegArgs,
+  INPUT_LIST_NAME,
+  rtspInputList,
+  VIGIL_HLS,
+  type HlsProfile,
+} from './ffmpeg-args';
 import type { FfmpegBinary } from './ffmpeg-binary';
-import { classifyExit, streamFailure } from './failure';
+import { classifyExit, relayFailure, streamFailure } from './failure';
+import { createPrivateDir } from './private-dir';
 import { PID_FILE } from './process-guard';
 import { createRedactor } from './redact';
 import { probeRtsp } from './rtsp-probe';
+import { RtspRelay } from './rtsp-relay';
 import type { StreamSource, VideoCodec } from './source';
 
 export type FfmpegProcess = ChildProcessByStdio<Writable, Readable, Readable>;
@@ -88,7 +96,9 @@ export class StreamSession {
   pid: number | null = null;
 
   private readonly opts: SessionOptions;
-  private readonly redact: (text: string) => string;
+  private redact: (text: string) => string;
+  /** Holds the camera's credentials; ffmpeg only knows the relay (see rtsp-relay.ts). */
+  private relay: RtspRelay | null = null;
   private child: FfmpegProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
   private watcher: FSWatcher | null = null;
@@ -131,7 +141,19 @@ export class StreamSession {
 
   /** Creates the session directory and spawns ffmpeg; resolves once it runs. */
   async start(): Promise<void> {
-    await mkdir(this.dir, { recursive: false, mode: 0o700 });
+    // Fresh and exclusive (a planted link or folder at this path fails it), ours, 0700.
+    await createPrivateDir(this.dir);
+    const { source } = this.opts;
+    if (source.kind === 'rtsp') {
+      this.relay = await RtspRelay.start({
+        url: source.url,
+        ...(source.username !== undefined ? { username: source.username } : {}),
+        ...(source.password !== undefined ? { password: source.password } : {}),
+        connectTimeoutMs: this.opts.timings.socketTimeoutMs,
+        log: this.opts.log,
+      });
+      this.redact = createRedactor([source.password, this.relay.token]);
+    }
     const timeout =
       (this.opts.source.kind === 'rtsp' ? this.opts.source.startTimeoutMs : undefined) ??
       this.opts.timings.startTimeoutMs;
@@ -142,7 +164,6 @@ export class StreamSession {
     this.watcher.on('error', () => {
       // The directory went away under us (stop or failure); the exit path reports it.
     });
-    const { source } = this.opts;
     if (source.kind === 'rtsp' && source.wake) {
       // Announced by the caller once start() resolves, like 'starting'.
       this.phase = 'waking';
@@ -169,8 +190,24 @@ export class StreamSession {
   }
 
   private launch(): void {
+    const { source } = this.opts;
+    let inputList: string | undefined;
+    if (source.kind === 'rtsp' && this.relay) {
+      // Private (0600, in the 0700 session directory) and gone with the directory.
+      inputList = join(this.dir, INPUT_LIST_NAME);
+      writeFileSync(
+        inputList,
+        rtspInputList(this.relay.url, {
+          transport: source.transport ?? 'tcp',
+          socketTimeoutMs: this.opts.timings.socketTimeoutMs,
+          fastProbe: (this.opts.hls ?? VIGIL_HLS).fastProbe,
+        }),
+        { mode: 0o600 },
+      );
+    }
     const args = buildFfmpegArgs({
-      source: this.opts.source,
+      source,
+      ...(inputList ? { inputList } : {}),
       outDir: this.dir,
       socketTimeoutMs: this.opts.timings.socketTimeoutMs,
       ...(this.codec ? { knownCodec: this.codec } : {}),
@@ -324,14 +361,15 @@ export class StreamSession {
       return;
     }
     this.fail(
-      classifyExit({
-        code,
-        signal,
-        stderr: this.stderr,
-        wasLive: this.phase === 'live',
-        elapsedMs: Date.now() - this.spawnedAt,
-        socketTimeoutMs: this.opts.timings.socketTimeoutMs,
-      }),
+      relayFailure(this.relay?.problem) ??
+        classifyExit({
+          code,
+          signal,
+          stderr: this.stderr,
+          wasLive: this.phase === 'live',
+          elapsedMs: Date.now() - this.spawnedAt,
+          socketTimeoutMs: this.opts.timings.socketTimeoutMs,
+        }),
     );
   }
 
@@ -362,6 +400,7 @@ export class StreamSession {
     const child = this.child;
     this.child = null;
     if (child) await this.terminate(child);
+    await this.relay?.close();
     await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
     this.phase = final;
     this.opts.onChange(this);
