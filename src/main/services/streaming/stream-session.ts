@@ -77,6 +77,10 @@ const STDERR_TAIL_LINES = 40;
 // What ffmpeg says when drawtext cannot load a font (5.1-7.x, with and without fontconfig).
 const CLOCK_FAILED = /drawtext|Could not load font|font filename|valid font/i;
 
+// The small probe ended before ffmpeg saw the video's size (a camera joined mid-GOP, a slow
+// or loaded machine): measured here as "[mp4] dimensions not set" and exit 1 before live.
+const PROBE_TOO_SHORT = /dimensions not set|Could not write header|unspecified size/i;
+
 function codecFromName(name: string): VideoCodec {
   if (name === 'h264') return 'h264';
   if (name === 'hevc' || name === 'h265') return 'h265';
@@ -113,6 +117,8 @@ export class StreamSession {
   private wentLive = false;
   /** Whether the demo draws its clock; dropped once drawtext fails. */
   private clock: boolean;
+  /** Set once the small probe proved too short for this camera: probe fully from then on. */
+  private fullProbe = false;
   private lastOutTimeUs = 0;
   private stopping: Promise<void> | null = null;
 
@@ -189,6 +195,10 @@ export class StreamSession {
     this.launch();
   }
 
+  private get fastProbe(): boolean {
+    return !this.fullProbe && (this.opts.hls ?? VIGIL_HLS).fastProbe;
+  }
+
   private launch(): void {
     const { source } = this.opts;
     let inputList: string | undefined;
@@ -200,7 +210,7 @@ export class StreamSession {
         rtspInputList(this.relay.url, {
           transport: source.transport ?? 'tcp',
           socketTimeoutMs: this.opts.timings.socketTimeoutMs,
-          fastProbe: (this.opts.hls ?? VIGIL_HLS).fastProbe,
+          fastProbe: this.fastProbe,
         }),
         { mode: 0o600 },
       );
@@ -213,7 +223,7 @@ export class StreamSession {
       ...(this.codec ? { knownCodec: this.codec } : {}),
       hasDrawtext: this.clock,
       ...(this.opts.demoFontFile ? { demoFontFile: this.opts.demoFontFile } : {}),
-      ...(this.opts.hls ? { hls: this.opts.hls } : {}),
+      hls: { ...(this.opts.hls ?? VIGIL_HLS), fastProbe: this.fastProbe },
     });
     this.spawnedAt = Date.now();
     const child = this.opts.spawn(this.opts.binary.path, args, {
@@ -352,6 +362,13 @@ export class StreamSession {
       `session ${this.id}: ffmpeg exited (code ${String(code)}, signal ${String(signal)})`,
     );
     if (this.phase !== 'starting' && this.phase !== 'live') return;
+    if (this.phase === 'starting' && this.fastProbe && PROBE_TOO_SHORT.test(this.stderr)) {
+      // Costs one more connect for this camera, once; the fast path stays for the others.
+      this.opts.log(`session ${this.id}: the small probe missed the video's size, probing fully`);
+      this.fullProbe = true;
+      void this.relaunch();
+      return;
+    }
     if (this.phase === 'starting' && this.clock && CLOCK_FAILED.test(this.stderr)) {
       // The clock is decoration: a demo without it beats no demo.
       this.opts.log(`session ${this.id}: drawtext failed, relaunching the demo without its clock`);
