@@ -27,7 +27,7 @@ export interface TrayActions {
   quit: () => void;
 }
 
-const ACTIVE = new Set(['waking', 'starting', 'live', 'stopping']);
+const ACTIVE = new Set(['waking', 'starting', 'live', 'reconnecting', 'stopping']);
 
 // The end time, not a countdown: a label that changed every second would rebuild the
 // menu every second, and a rebuilt menu closes under the user's pointer on some platforms.
@@ -35,6 +35,7 @@ function untilWhen(stream: StreamInfo, formatTime: (epochMs: number) => string):
   if (stream.state === 'waking') return 'waking…';
   if (stream.state === 'starting') return 'connecting…';
   if (stream.state === 'stopping') return 'stopping…';
+  if (stream.state === 'reconnecting') return 'reconnecting…';
   if (stream.deadline === null) return 'live';
   return `until ${formatTime(stream.deadline)}`;
 }

@@ -1,6 +1,8 @@
 /** Lifecycle of one stream session; `ended` and `failed` are final. */
 /** `waking` = a battery camera is being knocked on until it answers; then `starting`. */
-export type StreamState = 'waking' | 'starting' | 'live' | 'stopping' | 'ended' | 'failed';
+/** `reconnecting` = the camera dropped after going live; main is bringing it back by itself. */
+export type StreamState =
+  'waking' | 'starting' | 'live' | 'reconnecting' | 'stopping' | 'ended' | 'failed';
 
 /** Why a session failed; each has a user-facing message with what to do. */
 export type StreamFailureReason =
@@ -39,6 +41,10 @@ export interface StreamInfo {
   viewers: number;
   endReason: StreamEndReason | null;
   failure: StreamFailure | null;
+  /** While `reconnecting`: which attempt this is (1, 2, …); null otherwise. */
+  reconnectAttempt: number | null;
+  /** While `reconnecting`: why the camera dropped (what the user is told); null otherwise. */
+  dropped: StreamFailure | null;
 }
 
 export interface StreamFailure {

@@ -255,8 +255,9 @@ describe.runIf(runnable)('Vigil in Chromium against the real services', () => {
     }
   });
 
-  it('a camera killed mid-stream shows reconnecting or failed within 10 s', async () => {
-    const victim = await startFakeCamera({ audio: 'none', size: '640x360' });
+  it('a camera killed mid-stream and back 3 s later: main reconnects and the same window plays again, no click', async () => {
+    const port = await freePort();
+    let victim = await startFakeCamera({ port, audio: 'none', size: '640x360' });
     const camera = await app.registry.add({
       name: 'Doomed',
       source: { kind: 'rtsp', url: victim.url },
@@ -265,15 +266,33 @@ describe.runIf(runnable)('Vigil in Chromium against the real services', () => {
       .poll(() => card(dashboard, 'Doomed').getByText('Online').count(), { timeout: 15_000 })
       .toBe(1);
     const page = await openLive('Doomed');
-    await expect.poll(() => liveStatus(page).textContent(), { timeout: LIVE_WITHIN }).toBe('Live');
-    const t0 = Date.now();
-    victim.kill();
-    await expect
-      .poll(() => page.locator('.stage-status').textContent(), { timeout: 10_000 })
-      .toMatch(/Reconnecting|stopped the stream|stopped sending|picture stopped/);
-    console.log(`camera killed → shown after ${String(Date.now() - t0)} ms`);
-    await page.close();
-    await app.registry.remove(camera.id);
+    try {
+      await expect
+        .poll(() => liveStatus(page).textContent(), { timeout: LIVE_WITHIN })
+        .toBe('Live');
+      const t0 = Date.now();
+      victim.kill();
+      // Main's own state, not hls.js's "Reconnecting…": main noticed and is bringing it back.
+      await expect
+        .poll(() => page.locator('.stage-status').textContent(), { timeout: 10_000 })
+        .toMatch(/The camera dropped — reconnecting \(attempt \d+\)/);
+      console.log(`camera killed → main reconnecting shown after ${String(Date.now() - t0)} ms`);
+      await page.waitForTimeout(Math.max(0, 3_000 - (Date.now() - t0)));
+      victim = await startFakeCamera({ port, audio: 'none', size: '640x360' });
+      const back = Date.now();
+      await expect.poll(() => liveStatus(page).textContent(), { timeout: 15_000 }).toBe('Live');
+      expect(await framesInOneSecond(page)).toBeGreaterThanOrEqual(5);
+      const took = Date.now() - back;
+      console.log(`camera back → the same window plays again after ${String(took)} ms`);
+      // Measured ~2.5 s here (third rung of the 0.5/1/2 s ladder, then the player); room for
+      // a loaded machine. The same page: no window was closed or opened.
+      expect(took).toBeLessThan(8_000);
+      expect(page.isClosed()).toBe(false);
+    } finally {
+      await page.close();
+      await app.registry.remove(camera.id);
+      await victim.stop();
+    }
   });
 
   it('a stream ended elsewhere (as the tray’s Stop does) shows "ended" and closes its window', async () => {
@@ -287,7 +306,7 @@ describe.runIf(runnable)('Vigil in Chromium against the real services', () => {
     await closed;
   });
 
-  it('a frozen camera (session alive, no media) shows reconnecting or failed within 10 s', async () => {
+  it('a frozen camera (session alive, no media): main says it is reconnecting within 10 s', async () => {
     const frozen = await startFakeCamera({ audio: 'none', size: '640x360' });
     const camera = await app.registry.add({
       name: 'Frozen',
@@ -307,8 +326,8 @@ describe.runIf(runnable)('Vigil in Chromium against the real services', () => {
       // and ffmpeg's own -timeout takes 10–28 s, and this must fail then.
       await expect
         .poll(() => page.locator('.stage-status').textContent(), { timeout: 10_000 })
-        .toMatch(/Reconnecting|stopped sending|picture stopped/);
-      console.log(`camera frozen → shown after ${String(Date.now() - t0)} ms`);
+        .toMatch(/The camera dropped — reconnecting \(attempt \d+\)/);
+      console.log(`camera frozen → main reconnecting shown after ${String(Date.now() - t0)} ms`);
     } finally {
       await page.close();
       await app.registry.remove(camera.id);

@@ -37,6 +37,8 @@ const stream = (overrides: Partial<StreamInfo>): StreamInfo => ({
   viewers: 1,
   endReason: null,
   failure: null,
+  reconnectAttempt: null,
+  dropped: null,
   ...overrides,
 });
 

@@ -13,6 +13,8 @@ const info = (overrides: Partial<StreamInfo>): StreamInfo => ({
   viewers: 1,
   endReason: null,
   failure: null,
+  reconnectAttempt: null,
+  dropped: null,
   ...overrides,
 });
 
@@ -25,6 +27,11 @@ describe('live window status line: every state has a face', () => {
     [info({ state: 'live' }), 'reconnecting', 'Reconnecting…'],
     [info({ state: 'live' }), 'stalled', 'The picture stopped. Retry, or check the camera.'],
     [info({ state: 'stopping' }), 'playing', 'Stopping…'],
+    [
+      info({ state: 'reconnecting', url: null, reconnectAttempt: 2 }),
+      'loading',
+      'The camera dropped — reconnecting (attempt 2)…',
+    ],
     [info({ state: 'ended', endReason: 'timeout' }), 'playing', 'Time is up — stream ended'],
     [info({ state: 'ended', endReason: 'stopped' }), 'playing', 'Stream ended'],
     [

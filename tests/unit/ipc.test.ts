@@ -33,6 +33,8 @@ const info: StreamInfo = {
   viewers: 1,
   endReason: null,
   failure: null,
+  reconnectAttempt: null,
+  dropped: null,
 };
 
 describe('createIpcRouter', () => {

@@ -32,6 +32,8 @@ const stream = (cameraId: string, o: Partial<StreamInfo> = {}): StreamInfo => ({
   viewers: 1,
   endReason: null,
   failure: null,
+  reconnectAttempt: null,
+  dropped: null,
   ...o,
 });
 

@@ -370,6 +370,11 @@ export class RtspRelay {
     this.connections.delete(connection);
   }
 
+  /** A new attempt (a reconnect) starts with a clean slate. */
+  resetProblem(): void {
+    this.problem_ = null;
+  }
+
   /** @internal */
   note(problem: RelayProblem): void {
     this.problem_ ??= problem;

@@ -277,6 +277,8 @@ export class StreamService {
       viewers: entry.viewers.size,
       endReason: state === 'ended' ? (entry.endReason ?? 'stopped') : null,
       failure: state === 'failed' ? session.failure : null,
+      reconnectAttempt: state === 'reconnecting' ? session.reconnectAttempt : null,
+      dropped: state === 'reconnecting' ? session.dropped : null,
     };
   }
 

@@ -48,7 +48,23 @@ export const DEFAULT_TIMINGS: SessionTimings = {
   stopStepMs: 400,
 };
 
-export type SessionPhase = 'waking' | 'starting' | 'live' | 'stopping' | 'ended' | 'failed';
+export type SessionPhase =
+  'waking' | 'starting' | 'live' | 'reconnecting' | 'stopping' | 'ended' | 'failed';
+
+/**
+ * How long to wait before each reconnect attempt after a live camera drops (then every 10 s
+ * until the session's deadline). The deadline keeps running meanwhile.
+ */
+export const RECONNECT_LADDER_MS = [500, 1_000, 2_000, 5_000, 10_000];
+
+// A camera that refuses us, or sends us elsewhere, will not change its mind by retrying.
+const NOT_RETRIED = new Set([
+  'unauthorized',
+  'not-found',
+  'redirected',
+  'unsupported',
+  'ffmpeg-missing',
+]);
 
 export interface SessionOptions {
   id: string;
@@ -98,6 +114,9 @@ export class StreamSession {
   phase: SessionPhase = 'starting';
   failure: StreamFailure | null = null;
   pid: number | null = null;
+  /** While reconnecting: the attempt number, and why the camera dropped. */
+  reconnectAttempt = 0;
+  dropped: StreamFailure | null = null;
 
   private readonly opts: SessionOptions;
   private redact: (text: string) => string;
@@ -107,6 +126,7 @@ export class StreamSession {
   private exited: Promise<void> = Promise.resolve();
   private watcher: FSWatcher | null = null;
   private startTimer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
   private stallTimer: NodeJS.Timeout | null = null;
   private stderrTail: string[] = [];
   private spawnedAt = 0;
@@ -293,10 +313,10 @@ export class StreamSession {
     this.child = null;
     if (child && child.exitCode === null && child.signalCode === null) {
       // No 'q' here: a clean stop would flush a segment we cannot play.
-      const exited = this.exited;
       child.kill('SIGKILL');
-      await exited;
     }
+    // Also a child already killed for a reconnect: the next one starts once it is gone.
+    await this.exited;
     if (this.stopping) return;
     // Empty the directory but keep it (and its watcher).
     const names = await readdir(this.dir).catch(() => []);
@@ -320,19 +340,19 @@ export class StreamSession {
     }
     if (advanced) this.stallTimer?.refresh();
     // ffmpeg reports progress about twice a second: a cheap second trigger for readiness.
-    if (this.phase === 'starting' && chunk.includes('progress=')) void this.checkPlaylist();
+    if ((this.phase === 'starting' || this.phase === 'reconnecting') && chunk.includes('progress='))
+      void this.checkPlaylist();
   }
 
   private async checkPlaylist(): Promise<void> {
-    if (this.phase !== 'starting' || this.stopping || this.relaunching || this.checkingPlaylist) {
-      return;
-    }
+    const waiting = this.phase === 'starting' || this.phase === 'reconnecting';
+    if (!waiting || this.stopping || this.relaunching || this.checkingPlaylist) return;
     this.checkingPlaylist = true;
     try {
       const text = await readFile(join(this.dir, PLAYLIST_NAME), 'utf8');
       // A finished segment is listed only after ffmpeg closed it (temp_file flag).
       const ready = text.includes('#EXTINF:') && !this.relaunching && !this.stopping;
-      if (this.phase === 'starting' && ready) this.goLive();
+      if ((this.phase === 'starting' || this.phase === 'reconnecting') && ready) this.goLive();
     } catch {
       // Not written yet.
     } finally {
@@ -343,16 +363,57 @@ export class StreamSession {
   private goLive(): void {
     if (this.startTimer) clearTimeout(this.startTimer);
     this.startTimer = null;
+    const back = this.phase === 'reconnecting';
     this.phase = 'live';
     this.wentLive = true;
+    this.reconnectAttempt = 0;
+    this.dropped = null;
     this.stallTimer = setTimeout(() => {
       this.opts.log(
         `session ${this.id}: no media for ${String(this.opts.timings.stallTimeoutMs)} ms (out_time ${String(this.lastOutTimeUs)} µs)`,
       );
-      this.fail(streamFailure('stalled'));
+      this.dropOrFail(streamFailure('stalled'));
     }, this.opts.timings.stallTimeoutMs);
-    this.opts.log(`session ${this.id}: live after ${String(Date.now() - this.spawnedAt)} ms`);
+    this.opts.log(
+      `session ${this.id}: ${back ? 'back' : 'live'} after ${String(Date.now() - this.spawnedAt)} ms`,
+    );
     this.opts.onChange(this);
+  }
+
+  /**
+   * The camera dropped: after going live, a drop that retrying can fix is a reconnect (same
+   * session, same URL, the deadline keeps running); anything else, or before the first
+   * picture, is a failure.
+   */
+  private dropOrFail(failure: StreamFailure): void {
+    if (this.stopping) return;
+    if (!this.wentLive || NOT_RETRIED.has(failure.reason)) {
+      this.fail(failure);
+      return;
+    }
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+    this.reconnectAttempt++;
+    this.dropped = failure;
+    const wait =
+      RECONNECT_LADDER_MS[Math.min(this.reconnectAttempt, RECONNECT_LADDER_MS.length) - 1] ??
+      10_000;
+    this.opts.log(
+      `session ${this.id}: camera dropped (${failure.reason}); reconnect attempt ${String(this.reconnectAttempt)} in ${String(wait)} ms`,
+    );
+    this.phase = 'reconnecting';
+    this.opts.onChange(this);
+    const child = this.child;
+    this.child = null;
+    // A frozen camera's ffmpeg may still run: it goes, without flushing a segment.
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.stopping) return;
+      this.relay?.resetProblem();
+      this.lastOutTimeUs = 0;
+      void this.relaunch();
+    }, wait);
   }
 
   private onExit(child: FfmpegProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -361,7 +422,7 @@ export class StreamSession {
     this.opts.log(
       `session ${this.id}: ffmpeg exited (code ${String(code)}, signal ${String(signal)})`,
     );
-    if (this.phase !== 'starting' && this.phase !== 'live') return;
+    if (this.phase !== 'starting' && this.phase !== 'live' && this.phase !== 'reconnecting') return;
     if (this.phase === 'starting' && this.fastProbe && PROBE_TOO_SHORT.test(this.stderr)) {
       // Costs one more connect for this camera, once; the fast path stays for the others.
       this.opts.log(`session ${this.id}: the small probe missed the video's size, probing fully`);
@@ -377,13 +438,13 @@ export class StreamSession {
       void this.relaunch();
       return;
     }
-    this.fail(
+    this.dropOrFail(
       relayFailure(this.relay?.problem) ??
         classifyExit({
           code,
           signal,
           stderr: this.stderr,
-          wasLive: this.phase === 'live',
+          wasLive: this.phase === 'live' || this.phase === 'reconnecting',
           elapsedMs: Date.now() - this.spawnedAt,
           socketTimeoutMs: this.opts.timings.socketTimeoutMs,
         }),
@@ -412,13 +473,24 @@ export class StreamSession {
   }
 
   private async teardown(final: 'ended' | 'failed'): Promise<void> {
-    for (const timer of [this.startTimer, this.stallTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.startTimer, this.stallTimer, this.reconnectTimer])
+      if (timer) clearTimeout(timer);
     this.watcher?.close();
     const child = this.child;
     this.child = null;
-    if (child) await this.terminate(child);
-    await this.relay?.close();
-    await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    // Never rejects and always reaches the final phase: a stuck rm (EBUSY on Windows) or a
+    // relay that will not close must not leave the session in 'stopping' forever.
+    try {
+      // A child already killed for a reconnect may still be exiting: wait for it too.
+      if (child) await this.terminate(child);
+      else await this.exited;
+      await this.relay?.close();
+      await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch (error) {
+      this.opts.log(
+        `session ${this.id}: cleanup incomplete (${error instanceof Error ? error.message : String(error)}); the next start sweeps it`,
+      );
+    }
     this.phase = final;
     this.opts.onChange(this);
   }

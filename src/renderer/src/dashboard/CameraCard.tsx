@@ -34,6 +34,8 @@ export function streamLabel(stream: StreamInfo, now: number): string {
       return 'connecting…';
     case 'stopping':
       return 'stopping…';
+    case 'reconnecting':
+      return `reconnecting… (attempt ${String(stream.reconnectAttempt ?? 1)})`;
     case 'live':
       if (stream.deadline === null) return 'live';
       return `live · ${formatRemaining(stream.deadline, now)} left`;

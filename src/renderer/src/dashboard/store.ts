@@ -10,7 +10,7 @@ export interface DashboardState {
   snapshots: Record<string, CameraSnapshot>;
   /** Why a camera has no picture (the snapshot failed), by camera id. */
   snapshotErrors: Record<string, string>;
-  /** Active sessions by camera id (waking, starting, live, stopping). */
+  /** Active sessions by camera id (waking, starting, live, reconnecting, stopping). */
   streams: Record<string, StreamInfo>;
   notices: CamerasNotice[];
   setCameras(cameras: Camera[]): void;
@@ -23,7 +23,7 @@ export interface DashboardState {
   setLoaded(): void;
 }
 
-const ACTIVE = new Set(['waking', 'starting', 'live', 'stopping']);
+const ACTIVE = new Set(['waking', 'starting', 'live', 'reconnecting', 'stopping']);
 
 export const useDashboard = create<DashboardState>()((set) => ({
   loaded: false,

@@ -23,6 +23,9 @@ export function statusLine(
       return 'Connecting…';
     case 'stopping':
       return 'Stopping…';
+    case 'reconnecting':
+      // Main brings the camera back by itself; the window just waits and resumes.
+      return `The camera dropped — reconnecting (attempt ${String(info.reconnectAttempt ?? 1)})…`;
     case 'ended':
       return info.endReason === 'timeout' ? 'Time is up — stream ended' : 'Stream ended';
     case 'failed':
@@ -137,7 +140,8 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   }, [toggleFullscreen]);
 
   const state = info?.state ?? 'starting';
-  const running = state === 'waking' || state === 'starting' || state === 'live';
+  const running =
+    state === 'waking' || state === 'starting' || state === 'live' || state === 'reconnecting';
   const failed = state === 'failed' || player.phase === 'stalled';
   const line = statusLine(info, player.phase, error);
 
