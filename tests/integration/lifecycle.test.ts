@@ -17,14 +17,15 @@ describe('ffmpeg never outlives the app', () => {
     await crashed.service.start(DEMO_CAMERA_ID, { viewer: 't' });
     const live = await crashed.waitFor(DEMO_CAMERA_ID, 'live');
     const [pid] = crashed.service.pids();
-    expect(pid && isAlive(pid)).toBe(true);
+    if (pid === undefined) throw new Error('no ffmpeg pid was recorded');
+    expect(isAlive(pid)).toBe(true);
     expect(existsSync(join(crashed.tempRoot, live.sessionId, PID_FILE))).toBe(true);
 
     // The next run of the app finds what the "crashed" one left behind.
     const next = createHarness({ tempRoot: crashed.tempRoot });
     const swept = await next.service.init();
     expect(swept).toEqual([live.sessionId]);
-    expect(isAlive(pid ?? -1)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(existsSync(join(crashed.tempRoot, live.sessionId))).toBe(false);
     expect(next.logs.join('\n')).toMatch(/ended 1 leftover ffmpeg/);
     await crashed.dispose();
@@ -37,9 +38,10 @@ describe('ffmpeg never outlives the app', () => {
       const stale = join(h.tempRoot, '2f1d6c8e-1b7a-4c3e-9d2a-5e6f7a8b9c0d');
       mkdirSync(stale, { recursive: true });
       writeFileSync(join(stale, PID_FILE), String(bystander.pid));
-      expect(await commandLineOf(bystander.pid ?? -1)).toMatch(/^sleep 30/);
+      if (bystander.pid === undefined) throw new Error('the bystander did not start');
+      expect(await commandLineOf(bystander.pid)).toMatch(/^sleep 30/);
       await h.service.init();
-      expect(isAlive(bystander.pid ?? -1)).toBe(true);
+      expect(isAlive(bystander.pid)).toBe(true);
       expect(existsSync(stale)).toBe(false);
     } finally {
       bystander.kill('SIGKILL');

@@ -67,7 +67,8 @@ describe.runIf(gst)('live pipeline against a real RTSP camera', () => {
     await h.service.start('cam', { viewer: 't' });
     const live = await h.waitFor('cam', 'live');
     const [pid] = h.service.pids();
-    expect(pid && isAlive(pid)).toBe(true);
+    if (pid === undefined) throw new Error('no ffmpeg pid was recorded');
+    expect(isAlive(pid)).toBe(true);
     const dir = join(h.tempRoot, live.sessionId);
     const t0 = Date.now();
     await h.service.stop('cam', 't');
@@ -76,7 +77,7 @@ describe.runIf(gst)('live pipeline against a real RTSP camera', () => {
     // Typically ~0.1 s ('q'); the ladder's worst case is 2 × 400 ms and SIGKILL. The rest is
     // room for a loaded machine; a stop that hangs or waits on more than the ladder fails.
     expect(took).toBeLessThan(2_500);
-    expect(isAlive(pid ?? -1)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(existsSync(dir)).toBe(false);
     const ended = await h.waitFor('cam', 'ended');
     expect(ended.endReason).toBe('stopped');

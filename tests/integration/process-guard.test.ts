@@ -52,7 +52,8 @@ describe.runIf(process.platform === 'linux')('the guarded spawn on Linux', () =>
         const info = await h.waitFor(camera, ['live', 'failed'], 10_000);
         expect(info.state).toBe('live');
         const [pid] = h.service.pids();
-        expect(await commandLineOf(pid ?? -1)).toMatch(/ffmpeg .*-f hls/);
+        if (pid === undefined) throw new Error('no ffmpeg pid was recorded');
+        expect(await commandLineOf(pid)).toMatch(/ffmpeg .*-f hls/);
         await h.service.stop(camera, 't');
       }
     } finally {

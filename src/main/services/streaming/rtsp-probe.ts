@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { bare } from './rtsp-relay';
 
 export type ProbeResult = { ok: true } | { ok: false; detail: string };
 
@@ -19,7 +20,8 @@ export function probeRtsp(rawUrl: string, timeoutMs = 2_500): Promise<ProbeResul
   url.username = '';
   url.password = '';
   return new Promise((resolve) => {
-    const options = { host: url.hostname, port, timeout: timeoutMs };
+    // `[2001:db8::1]` is the URL's form; the socket wants the address itself.
+    const options = { host: bare(url.hostname), port, timeout: timeoutMs };
     const socket = secure
       ? tlsConnect({ ...options, rejectUnauthorized: false })
       : connect(options);

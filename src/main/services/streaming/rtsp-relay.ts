@@ -64,7 +64,8 @@ interface PendingRequest {
 
 type Challenge = { scheme: 'basic' } | { scheme: 'digest'; header: string; count: number };
 
-function bare(hostname: string): string {
+/** A URL's hostname as a socket wants it: IPv6 literals without their brackets. */
+export function bare(hostname: string): string {
   return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
 }
 
