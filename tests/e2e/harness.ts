@@ -160,6 +160,8 @@ export interface AppHarness {
   context: BrowserContext;
   /** PIDs of every ffmpeg the stream service started. */
   spawned: number[];
+  /** Every process the app spawned, with when (Date.now()) and its arguments. */
+  spawnLog: Array<{ pid: number; at: number; args: readonly string[] }>;
   tempRoot: string;
   savedDir: string;
   /** Opens the dashboard page (the app's first window). */
@@ -191,6 +193,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   const savedDir = join(dataDir, 'saved');
   await mkdir(savedDir);
   const spawned: number[] = [];
+  const spawnLog: AppHarness['spawnLog'] = [];
   const handlers = new Map<string, Listener>();
   const ipcMain: IpcMainLike = {
     handle: (channel, listener) => void handlers.set(channel, listener),
@@ -227,8 +230,12 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     ffmpeg: () => probeFfmpeg({ env: { FFMPEG_BIN: process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg' } }),
     broadcast,
     spawn: (command, args, opts) => {
+      const at = Date.now();
       const child = spawn(command, args, opts);
-      if (child.pid) spawned.push(child.pid);
+      if (child.pid) {
+        spawned.push(child.pid);
+        spawnLog.push({ pid: child.pid, at, args: [...args] });
+      }
       return child;
     },
     statusIntervalMs: options.statusIntervalMs ?? 3_000,
@@ -339,6 +346,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     monitor,
     context,
     spawned,
+    spawnLog,
     tempRoot,
     savedDir,
     async openDashboard() {

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   freePort,
@@ -128,6 +129,63 @@ function startReader(url: string): Promise<{ exited: Promise<number | null> }> {
   });
 }
 
+/** How long the camera takes to answer a DESCRIBE (ms), over a bare TCP connection. */
+function describeTime(url: string): Promise<number> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () => {
+      socket.write(`DESCRIBE ${url} RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\n\r\n`);
+    });
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer to DESCRIBE in 10 s')));
+    socket.once('data', () => {
+      resolve(Date.now() - t0);
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** The picture types of `seconds` of decoded video, and the distances between keyframes. */
+async function probeFrames(
+  url: string,
+  seconds: number,
+): Promise<{ types: string[]; keyframeGaps: number[]; summary: string }> {
+  const res = await run(
+    FFPROBE,
+    [
+      '-v',
+      'error',
+      '-rtsp_transport',
+      'tcp',
+      '-read_intervals',
+      `%+${String(seconds)}`,
+      '-select_streams',
+      'v',
+      '-show_entries',
+      'frame=pict_type,key_frame',
+      '-of',
+      'csv=p=0',
+      url,
+    ],
+    (seconds + 15) * 1_000,
+  );
+  if (res.code !== 0) throw new Error(`ffprobe failed: ${res.stderr}`);
+  const frames = res.stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.split(','));
+  const types = frames.map(([, type]) => type ?? '?');
+  const keys = frames.flatMap(([key], i) => (key === '1' ? [i] : []));
+  const keyframeGaps = keys.slice(1).map((k, i) => k - (keys[i] ?? 0));
+  const count = (t: string) => String(types.filter((x) => x === t).length);
+  return {
+    types,
+    keyframeGaps,
+    summary: `${String(frames.length)} (I ${count('I')}, P ${count('P')}, B ${count('B')}), keyframes every ${keyframeGaps.join('/')}`,
+  };
+}
+
 describe.runIf(runnable)('fake camera fixture (GStreamer RTSP server on 127.0.0.1)', () => {
   afterAll(() => stopAllFakeCameras());
 
@@ -177,6 +235,63 @@ describe.runIf(runnable)('fake camera fixture (GStreamer RTSP server on 127.0.0.
     expect(res.code, res.stderr).toBe(0);
     expect(byType(res.streams, 'video').map((s) => s.codec_name)).toEqual(['hevc']);
     await cam.stop();
+  });
+
+  it('bframes + gop + AAC 44.1 kHz stereo: an NVR-like stream, as ffprobe sees it', async () => {
+    const [nvr, long] = await Promise.all([
+      startFakeCamera({ gop: 50, bframes: 2, audio: 'aac', audioRate: 44_100, audioChannels: 2 }),
+      startFakeCamera({ gop: 100, bframes: 2, audio: 'none', size: '640x360' }),
+    ]);
+    // A client joining mid-GOP is answered at once, even when the next keyframe is 4 s away.
+    const describeMs = await describeTime(long.url);
+    const [streams, gop50, gop100] = await Promise.all([
+      run(
+        FFPROBE,
+        [
+          '-v',
+          'error',
+          '-rtsp_transport',
+          'tcp',
+          '-show_entries',
+          'stream=codec_type,codec_name,profile,has_b_frames,sample_rate,channels',
+          '-of',
+          'json',
+          nvr.url,
+        ],
+        15_000,
+      ),
+      probeFrames(nvr.url, 5.5),
+      probeFrames(long.url, 9.5),
+    ]);
+    expect(streams.code, streams.stderr).toBe(0);
+    const parsed = (
+      JSON.parse(streams.stdout) as {
+        streams: Array<{ codec_type: string } & Record<string, unknown>>;
+      }
+    ).streams;
+    expect(parsed.find((s) => s.codec_type === 'video')).toMatchObject({
+      codec_name: 'h264',
+      profile: 'High',
+    });
+    expect(Number(parsed.find((s) => s.codec_type === 'video')?.has_b_frames)).toBeGreaterThan(0);
+    expect(parsed.find((s) => s.codec_type === 'audio')).toMatchObject({
+      codec_name: 'aac',
+      sample_rate: '44100',
+      channels: 2,
+    });
+    console.log(
+      `DESCRIBE (4 s GOP) answered in ${String(describeMs)} ms; frames: ${gop50.summary} | ${gop100.summary}`,
+    );
+    expect(describeMs).toBeLessThan(1_500);
+    for (const [frames, gop] of [
+      [gop50, 50],
+      [gop100, 100],
+    ] as const) {
+      expect(frames.types).toContain('B');
+      expect(frames.keyframeGaps.length).toBeGreaterThan(0);
+      for (const gap of frames.keyframeGaps) expect(gap).toBe(gop);
+    }
+    await Promise.all([nvr.stop(), long.stop()]);
   });
 
   it('digest auth: anonymous and wrong password → 401, right password plays', async () => {

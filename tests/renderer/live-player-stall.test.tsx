@@ -10,6 +10,7 @@ vi.mock('hls.js', () => {
     static isSupported = () => true;
     static Events = { MANIFEST_PARSED: 'm', FRAG_LOADED: 'f', ERROR: 'e' };
     static ErrorTypes = { NETWORK_ERROR: 'n', MEDIA_ERROR: 'd' };
+    static DefaultConfig = { loader: class {} };
     latency = Number.NaN;
     constructor() {
       hls.created++;

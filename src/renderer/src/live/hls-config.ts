@@ -1,11 +1,14 @@
 import type { HlsConfig } from 'hls.js';
 
 /**
- * Tuned for Vigil's 0.25 s segments: play one segment behind the live edge, catch up by
- * playing up to 1.5× faster, and only jump (into a segment that may start between
- * keyframes) when 10 segments (2.5 s) behind. Measured: two segments behind cost 0.15 s
- * more latency and no fewer stalls. lowLatencyMode does nothing for ffmpeg's (non-LL)
- * playlists. The benchmark plays with exactly this object.
+ * Tuned for Vigil's 0.25 s segments. Counts are in target durations, and hls.js reads
+ * ffmpeg's `#EXT-X-TARGETDURATION:0` (0.25 rounded) as 1 s: it aims 1 s behind the live
+ * edge (it starts at the first segment while the playlist is shorter) and jumps only when
+ * 10 s behind. hls.js speeds playback up only in lowLatencyMode, so maxLiveSyncPlaybackRate
+ * is inert here. Measured: two segments behind cost 0.15 s more latency and no fewer
+ * stalls; lowLatencyMode did not lower the latency of ffmpeg's (non-LL) playlists. The
+ * benchmark plays with exactly this object; the app adds its playlist loader
+ * (playlist-loader.ts).
  */
 export const LIVE_HLS_CONFIG: Partial<HlsConfig> = {
   liveSyncDurationCount: 1,

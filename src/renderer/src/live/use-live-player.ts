@@ -1,6 +1,7 @@
 import Hls from 'hls.js';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { LIVE_HLS_CONFIG } from './hls-config';
+import { createPlaylistLoader } from './playlist-loader';
 import { createStallWatchdog } from './stall-watchdog';
 
 export { STALL_MS } from './stall-watchdog';
@@ -65,7 +66,10 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
         void video.play().catch(() => undefined);
         return null;
       }
-      const hls = new Hls(LIVE_HLS_CONFIG);
+      const hls = new Hls({
+        ...LIVE_HLS_CONFIG,
+        pLoader: createPlaylistLoader(Hls.DefaultConfig.loader),
+      });
       hls.on(Hls.Events.MANIFEST_PARSED, () => void video.play().catch(() => undefined));
       hls.on(Hls.Events.FRAG_LOADED, (_event, data) => {
         const seconds = data.frag.duration;
