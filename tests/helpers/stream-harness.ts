@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSourceResolver } from '../../src/main/services/cameras/demo-camera';
-import { probeFfmpeg } from '../../src/main/services/streaming/ffmpeg-binary';
+import { probeFfmpeg, type FfmpegBinary } from '../../src/main/services/streaming/ffmpeg-binary';
 import type { StreamSource } from '../../src/main/services/streaming/source';
 import {
   StreamService,
@@ -138,3 +139,14 @@ export async function eventually(
   }
   return Date.now() - start;
 }
+
+/** A stand-in ffmpeg (tests/fixtures/stubborn-ffmpeg) as the stream service's binary. */
+function standIn(file: string): () => Promise<FfmpegBinary> {
+  const path = fileURLToPath(new URL(`../fixtures/stubborn-ffmpeg/${file}`, import.meta.url));
+  return () => Promise.resolve({ path, origin: 'PATH', version: 'stub', filters: new Set() });
+}
+
+/** Goes "live" at once, then ignores 'q' and SIGTERM (only SIGKILL ends it). */
+export const stubbornFfmpeg = standIn('stubborn-ffmpeg.mjs');
+/** Never goes live, and ignores 'q' and SIGTERM. */
+export const neverLiveFfmpeg = standIn('never-live-ffmpeg.mjs');

@@ -1,36 +1,19 @@
 // Races found by review (issue "Streams that survive the real world", §3): each test fails
 // against the service as it was, and asserts exactly what its name says.
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, eventually, isAlive, type Harness } from '../helpers/stream-harness';
-
-/** A stand-in ffmpeg: goes "live" at once, then ignores 'q' and SIGTERM. */
-const stubborn = fileURLToPath(
-  new URL('../fixtures/stubborn-ffmpeg/stubborn-ffmpeg.mjs', import.meta.url),
-);
-const stubBinary = () =>
-  Promise.resolve({
-    path: stubborn,
-    origin: 'PATH' as const,
-    version: 'stub',
-    filters: new Set<string>(),
-  });
-
-const neverLive = fileURLToPath(
-  new URL('../fixtures/stubborn-ffmpeg/never-live-ffmpeg.mjs', import.meta.url),
-);
-const neverLiveBinary = () =>
-  Promise.resolve({
-    path: neverLive,
-    origin: 'PATH' as const,
-    version: 'stub',
-    filters: new Set<string>(),
-  });
+import {
+  createHarness,
+  eventually,
+  isAlive,
+  neverLiveFfmpeg,
+  stubbornFfmpeg,
+  type Harness,
+} from '../helpers/stream-harness';
 
 describe.skipIf(process.platform === 'win32')('stream service races', { timeout: 30_000 }, () => {
   let h: Harness;
   beforeEach(async () => {
-    h = createHarness({ ffmpeg: stubBinary, timings: { stopStepMs: 50 } });
+    h = createHarness({ ffmpeg: stubbornFfmpeg, timings: { stopStepMs: 50 } });
     await h.service.init();
   });
   afterEach(() => h.dispose());
@@ -73,7 +56,7 @@ describe.skipIf(process.platform === 'win32')('stream service races', { timeout:
     // Never goes live, ignores q and SIGTERM: the start times out and the failing session
     // takes two long rungs to end. Retry arrives meanwhile.
     h = createHarness({
-      ffmpeg: neverLiveBinary,
+      ffmpeg: neverLiveFfmpeg,
       timings: { stopStepMs: 600, startTimeoutMs: 800 },
     });
     await h.service.init();
@@ -92,7 +75,10 @@ describe.skipIf(process.platform === 'win32')('stream service races', { timeout:
 
   it('a live session whose camera froze is not served and has no URL while it reconnects', async () => {
     await h.dispose();
-    h = createHarness({ ffmpeg: stubBinary, timings: { stopStepMs: 600, stallTimeoutMs: 800 } });
+    h = createHarness({
+      ffmpeg: stubbornFfmpeg,
+      timings: { stopStepMs: 600, stallTimeoutMs: 800 },
+    });
     await h.service.init();
     await h.service.start('demo', { viewer: 'w', durationSec: 0 });
     const live = await h.waitFor('demo', 'live');

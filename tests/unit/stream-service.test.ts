@@ -1,18 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, isAlive, type Harness } from '../helpers/stream-harness';
-
-/** A stand-in ffmpeg: goes "live" at once, then ignores 'q' and SIGTERM. */
-const stubborn = fileURLToPath(
-  new URL('../fixtures/stubborn-ffmpeg/stubborn-ffmpeg.mjs', import.meta.url),
-);
-const stubBinary = () =>
-  Promise.resolve({
-    path: stubborn,
-    origin: 'PATH' as const,
-    version: 'stub',
-    filters: new Set<string>(),
-  });
+import { createHarness, isAlive, stubbornFfmpeg, type Harness } from '../helpers/stream-harness';
 
 // Each test starts up to three stand-in ffmpeg (node) processes: ~0.3 s here, but several
 // seconds while other suites load a 2-core machine. 20 s is room for that, not for a hang.
@@ -21,7 +8,7 @@ const onPosix = describe.skipIf(process.platform === 'win32');
 onPosix('StreamService with a stand-in ffmpeg', { timeout: 20_000 }, () => {
   let h: Harness;
   beforeEach(async () => {
-    h = createHarness({ ffmpeg: stubBinary, timings: { stopStepMs: 50 } });
+    h = createHarness({ ffmpeg: stubbornFfmpeg, timings: { stopStepMs: 50 } });
     await h.service.init();
     for (const id of ['a', 'b', 'c'])
       h.cameras.set(id, { kind: 'rtsp', url: `rtsp://127.0.0.1:9/${id}` });
@@ -31,7 +18,7 @@ onPosix('StreamService with a stand-in ffmpeg', { timeout: 20_000 }, () => {
   it('escalates q → SIGTERM → SIGKILL for an ffmpeg that ignores the first two', async () => {
     const step = 300;
     await h.dispose();
-    h = createHarness({ ffmpeg: stubBinary, timings: { stopStepMs: step } });
+    h = createHarness({ ffmpeg: stubbornFfmpeg, timings: { stopStepMs: step } });
     h.cameras.set('a', { kind: 'rtsp', url: 'rtsp://127.0.0.1:9/a' });
     await h.service.init();
     await h.service.start('a', { viewer: 't' });
