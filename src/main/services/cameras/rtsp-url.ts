@@ -116,17 +116,12 @@ export function splitRtspUrl(raw: string): { url: string; username?: string; pas
  * does not parse (everything between "//" and the last "@" before the path goes).
  */
 export function withoutUserinfo(raw: string): string {
-  try {
-    const url = new URL(raw);
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(raw);
-    const start = scheme ? scheme[0].length : 0;
-    const at = raw.lastIndexOf('@');
-    return at >= start ? raw.slice(0, start) + raw.slice(at + 1) : raw;
-  }
+  const parsed = parsedDeviceUrl(raw);
+  if (parsed !== null) return parsed;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(raw);
+  const start = scheme ? scheme[0].length : 0;
+  const at = raw.lastIndexOf('@');
+  return at >= start ? raw.slice(0, start) + raw.slice(at + 1) : raw;
 }
 
 /** A URL a device reported, without credentials; null if it does not parse. */

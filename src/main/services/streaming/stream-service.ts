@@ -292,8 +292,8 @@ export class StreamService {
   stop(cameraId: string, viewer: ViewerId): Promise<void> {
     return this.enqueue(cameraId, async () => {
       const entry = this.entries.get(cameraId);
-      if (!entry) return;
-      entry.viewers.delete(viewer);
+      // Not this viewer's session (releaseViewer also queues behind unrelated starts): no news.
+      if (!entry?.viewers.delete(viewer)) return;
       if (entry.viewers.size > 0) {
         this.publish(entry);
         return;
