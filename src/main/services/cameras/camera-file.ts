@@ -6,6 +6,7 @@ import { MAX_CAMERA_NAME } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
 import { cleanLabel } from '../../../shared/text';
 import { SHA256_FINGERPRINT } from './tls-pin';
+import { SerialRunner } from '../async/serial-queue';
 
 /** The file's layout this Vigil writes. A newer one is read, never overwritten. */
 export const CAMERA_FILE_VERSION = 1;
@@ -164,7 +165,7 @@ function entryName(entry: unknown): string {
  */
 export class CameraFile {
   readonly backupPath: string;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialRunner();
   /** What the last load found that is not ours to change: written back as it was. */
   private kept: { future: unknown[]; setAside: unknown[] } = { future: [], setAside: [] };
   /** Set when the file comes from a newer Vigil: it is read, never written. */
@@ -358,8 +359,6 @@ export class CameraFile {
       }
       await writeFileAtomic(this.backupPath, body, { mode: 0o600 });
     };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.writes.run(run);
   }
 }

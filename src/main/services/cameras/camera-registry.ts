@@ -20,6 +20,7 @@ import type { SecretStore } from './secret-store';
 import type { SnapshotPlan } from './snapshot-service';
 import type { StatusTarget } from './status-monitor';
 import { certificateChanged, endpointOf, type TlsPin } from './tls-pin';
+import { SerialRunner } from '../async/serial-queue';
 
 export interface CameraRegistryOptions {
   file: CameraFile;
@@ -169,7 +170,7 @@ function mergeOptions(
  */
 export class CameraRegistry implements SourceResolver {
   private cameras: StoredCamera[] = [];
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialRunner();
   private readonly inspect: (target: OnvifTarget) => Promise<OnvifInspection>;
   private readonly newId: () => string;
 
@@ -426,8 +427,6 @@ export class CameraRegistry implements SourceResolver {
       this.opts.emit(this.list());
       return result;
     };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.writes.run(run);
   }
 }

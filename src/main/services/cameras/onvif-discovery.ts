@@ -3,6 +3,7 @@ import onvif from 'onvif';
 import type { DiscoveredDevice, DiscoveryResult } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
 import { cleanUnknownLabel } from '../../../shared/text';
+import { SharedCalls } from '../async/shared-call';
 
 export interface DiscoveryOptions {
   /** How long to listen for answers; clamped to 3–5 s. */
@@ -64,7 +65,7 @@ export function readProbeMatch(data: unknown): DiscoveredDevice | null {
 // Under Node's ESM loader only `Cam` is a named export of this CommonJS package.
 const { Discovery } = onvif;
 
-let running: Promise<DiscoveryResult> | null = null;
+const probes = new SharedCalls<null, DiscoveryResult>();
 
 /**
  * Sends one WS-Discovery probe and collects answers, de-duplicated by endpoint and
@@ -72,10 +73,7 @@ let running: Promise<DiscoveryResult> | null = null;
  * a second call while one runs gets the same result.
  */
 export function discoverOnvif(options: DiscoveryOptions = {}): Promise<DiscoveryResult> {
-  running ??= probe(options).finally(() => {
-    running = null;
-  });
-  return running;
+  return probes.run(null, () => probe(options));
 }
 
 /**

@@ -4,6 +4,7 @@ import type { StreamSource } from '../streaming/source';
 import { grabFrame } from './frame-grab';
 import { httpGet } from './http-digest';
 import { endpointOf } from './tls-pin';
+import { SharedCalls } from '../async/shared-call';
 
 /** Where a camera's still picture comes from: its ONVIF snapshot URI, else one RTSP frame. */
 export interface SnapshotPlan {
@@ -40,7 +41,7 @@ function isPng(body: Buffer): boolean {
 /** Fetches and caches one still picture per camera; one fetch per camera at a time. */
 export class SnapshotService {
   private readonly cache = new Map<string, CameraSnapshot>();
-  private readonly inFlight = new Map<string, Promise<CameraSnapshot>>();
+  private readonly inFlight = new SharedCalls<string, CameraSnapshot>();
   private readonly now: () => number;
 
   constructor(private readonly opts: SnapshotServiceOptions) {
@@ -58,11 +59,7 @@ export class SnapshotService {
 
   /** Takes a new picture; a request while one is being taken for the camera shares it. */
   take(cameraId: string): Promise<CameraSnapshot> {
-    const running = this.inFlight.get(cameraId);
-    if (running) return running;
-    const task = this.fetch(cameraId).finally(() => this.inFlight.delete(cameraId));
-    this.inFlight.set(cameraId, task);
-    return task;
+    return this.inFlight.run(cameraId, () => this.fetch(cameraId));
   }
 
   private async fetch(cameraId: string): Promise<CameraSnapshot> {

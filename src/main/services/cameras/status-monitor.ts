@@ -1,5 +1,6 @@
 import type { CameraStatus } from '../../../shared/cameras';
 import type { ProbeResult } from '../streaming/rtsp-probe';
+import { SharedCalls } from '../async/shared-call';
 
 /** What the monitor needs to know to check one camera. */
 export interface StatusTarget {
@@ -28,7 +29,7 @@ const keyOf = (target: StatusTarget): string =>
  */
 export class CameraStatusMonitor {
   private readonly statuses = new Map<string, CameraStatus>();
-  private readonly inFlight = new Map<string, Promise<CameraStatus>>();
+  private readonly inFlight = new SharedCalls<string, CameraStatus>();
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   /** What each camera was last checked as (probe URL, battery): a change means check again. */
@@ -114,12 +115,10 @@ export class CameraStatusMonitor {
   }
 
   private check(target: StatusTarget): Promise<CameraStatus> {
-    const running = this.inFlight.get(target.id);
-    if (running) return running;
-    this.checkedAs.set(target.id, keyOf(target));
-    const task = this.run(target).finally(() => this.inFlight.delete(target.id));
-    this.inFlight.set(target.id, task);
-    return task;
+    return this.inFlight.run(target.id, () => {
+      this.checkedAs.set(target.id, keyOf(target));
+      return this.run(target);
+    });
   }
 
   private async run(target: StatusTarget): Promise<CameraStatus> {

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/streams';
 import type { HlsProfile } from './ffmpeg-args';
 import { cachedUntilFailure, type FfmpegBinary } from './ffmpeg-binary';
+import { SerialQueue } from '../async/serial-queue';
 import { ensurePrivateRoot } from './private-dir';
 import { createGuardedSpawn, readPidFile, reapLeftover } from './process-guard';
 import type { SourceResolver, VideoCodec } from './source';
@@ -88,7 +89,7 @@ export class StreamService {
   private readonly log: (line: string) => void;
   private readonly entries = new Map<string, Entry>();
   /** Per-camera queue so start/stop of one camera never interleave. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queues = new SerialQueue();
   private readonly learnedCodecs = new Map<string, VideoCodec>();
   /** Set by stopAll (quit): nothing starts any more. */
   private closed = false;
@@ -160,7 +161,7 @@ export class StreamService {
       );
     }
     if (this.closed) return Promise.reject(shuttingDown());
-    return this.enqueue(cameraId, async () => {
+    return this.queues.run(cameraId, async () => {
       // A start queued before quit must not launch after it (no parent-death signal on
       // macOS/Windows: that ffmpeg would outlive the app).
       if (this.closed) throw shuttingDown();
@@ -255,7 +256,7 @@ export class StreamService {
     // Ends this entry's session, never a newer one of the same camera.
     entry.deadlineTimer = setTimeout(
       () =>
-        void this.enqueue(entry.cameraId, () =>
+        void this.queues.run(entry.cameraId, () =>
           this.entries.get(entry.cameraId) === entry ? this.finish(entry, 'timeout') : undefined,
         ),
       Math.max(0, deadline - this.now()),
@@ -290,7 +291,7 @@ export class StreamService {
 
   /** A viewer lets go; the session ends when its last viewer has. */
   stop(cameraId: string, viewer: ViewerId): Promise<void> {
-    return this.enqueue(cameraId, async () => {
+    return this.queues.run(cameraId, async () => {
       const entry = this.entries.get(cameraId);
       // Not this viewer's session (releaseViewer also queues behind unrelated starts): no news.
       if (!entry?.viewers.delete(viewer)) return;
@@ -304,7 +305,7 @@ export class StreamService {
 
   /** Ends a camera's session for every viewer (tray "Stop", deadline, quit). */
   endSession(cameraId: string, reason: StreamEndReason = 'stopped'): Promise<void> {
-    return this.enqueue(cameraId, async () => {
+    return this.queues.run(cameraId, async () => {
       const entry = this.entries.get(cameraId);
       if (entry) await this.finish(entry, reason);
     });
@@ -315,8 +316,8 @@ export class StreamService {
    * still queued or launching for it: the release is queued behind them per camera.
    */
   async releaseViewer(viewer: ViewerId): Promise<void> {
-    const cameras = [...new Set([...this.entries.keys(), ...this.queues.keys()])].filter(
-      (cameraId) => this.entries.get(cameraId)?.viewers.has(viewer) || this.queues.has(cameraId),
+    const cameras = [...new Set([...this.entries.keys(), ...this.queues.busyKeys()])].filter(
+      (cameraId) => this.entries.get(cameraId)?.viewers.has(viewer) || this.queues.isBusy(cameraId),
     );
     await Promise.all(cameras.map((cameraId) => this.stop(cameraId, viewer)));
   }
@@ -329,7 +330,7 @@ export class StreamService {
 
   /** Adds time to a running session; returns its new state. */
   extend(cameraId: string, seconds: number): Promise<StreamInfo> {
-    return this.enqueue(cameraId, () => {
+    return this.queues.run(cameraId, () => {
       const entry = this.entries.get(cameraId);
       if (!entry || entry.session.closing) {
         throw new UserFacingError('not-streaming', 'This camera is not streaming. Start it first.');
@@ -374,7 +375,7 @@ export class StreamService {
 
   /** Stops every session, including those still queued or launching (tray "Stop all"). */
   async stopAll(reason: StreamEndReason = 'stopped'): Promise<void> {
-    const cameras = new Set([...this.entries.keys(), ...this.queues.keys()]);
+    const cameras = new Set([...this.entries.keys(), ...this.queues.busyKeys()]);
     await Promise.all([...cameras].map((id) => this.endSession(id, reason)));
   }
 
@@ -382,19 +383,5 @@ export class StreamService {
   async shutdown(): Promise<void> {
     this.closed = true;
     await this.stopAll('shutdown');
-  }
-
-  private enqueue<T>(cameraId: string, task: () => Promise<T> | T): Promise<T> {
-    const previous = this.queues.get(cameraId) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(cameraId, settled);
-    void settled.then(() => {
-      if (this.queues.get(cameraId) === settled) this.queues.delete(cameraId);
-    });
-    return next;
   }
 }
