@@ -1,6 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { digestAuthorization } from '../digest-auth';
+import { UserFacingError } from '../../../shared/errors';
+import { parseChallenges, type AuthChallenge } from '../auth-challenges';
+import { chooseDigest, digestAuthorization } from '../digest-auth';
 import { connectPinned, type TlsTrust } from './tls-pin';
 
 export { digestAuthorization };
@@ -67,7 +69,30 @@ async function once(
   });
 }
 
-/** GET with HTTP Digest (or Basic) auth, an absolute timeout and a size cap. */
+/**
+ * Every challenge of a response. Node's `headers` joins repeated WWW-Authenticate headers with
+ * ", "; `headersDistinct` (Node 18.3+/16.17+, per its http docs) keeps each one apart.
+ */
+function challengesOf(res: IncomingMessage): AuthChallenge[] {
+  return parseChallenges(res.headersDistinct['www-authenticate'] ?? []);
+}
+
+/** The refusal when a camera over plain http would only take the password in clear. */
+export function basicOverHttp(url: URL): UserFacingError {
+  return new UserFacingError(
+    'basic-over-http',
+    `The camera at ${url.host} asks for its password with HTTP Basic, which over plain http ` +
+      'anyone on the network can read, so Vigil did not send it. Turn on Digest ' +
+      "authentication or HTTPS in the camera's web settings; until then Vigil takes still " +
+      'pictures from the video stream.',
+  );
+}
+
+/**
+ * GET with HTTP Digest auth (Basic only over https, whose certificate tls-pin.ts has checked),
+ * an absolute timeout and a size cap. A Digest answer refused as `stale=true` is retried once
+ * with the new nonce; any other 401 is returned as is.
+ */
 export async function httpGet(
   rawUrl: string,
   options: HttpGetOptions = {},
@@ -81,15 +106,31 @@ export async function httpGet(
     tls: options.tls ?? {},
   };
   const started = Date.now();
-  let { res, body } = await once(url, {}, limits);
-  const challenge = res.headers['www-authenticate'];
-  if (res.statusCode === 401 && challenge && options.username !== undefined) {
-    const uri = `${url.pathname}${url.search}`;
-    const auth = /^\s*Digest/i.test(challenge)
-      ? digestAuthorization(challenge, 'GET', uri, options.username, options.password ?? '')
-      : `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
+  const again = (headers: Record<string, string>) => {
     const left = Math.max(500, limits.timeoutMs - (Date.now() - started));
-    ({ res, body } = await once(url, { Authorization: auth }, { ...limits, timeoutMs: left }));
+    return once(url, headers, { ...limits, timeoutMs: left });
+  };
+  let { res, body } = await once(url, {}, limits);
+  if (res.statusCode === 401 && options.username !== undefined) {
+    const { username } = options;
+    const password = options.password ?? '';
+    const uri = `${url.pathname}${url.search}`;
+    const challenges = challengesOf(res);
+    let digest = chooseDigest(challenges);
+    if (digest) {
+      for (let attempt = 0; digest && attempt < 2; attempt++) {
+        const auth = digestAuthorization(digest, 'GET', uri, username, password);
+        ({ res, body } = await again({ Authorization: auth }));
+        // stale=true: the password was right, the nonce had expired (RFC 7616 §3.3).
+        const fresh = res.statusCode === 401 ? chooseDigest(challengesOf(res)) : undefined;
+        digest = fresh?.params.get('stale')?.toLowerCase() === 'true' ? fresh : undefined;
+      }
+    } else if (challenges.some((c) => c.scheme === 'basic')) {
+      // Basic is the password in clear: only inside TLS, whose certificate is pinned.
+      if (url.protocol !== 'https:') throw basicOverHttp(url);
+      const token = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+      ({ res, body } = await again({ Authorization: `Basic ${token}` }));
+    }
   }
   return {
     status: res.statusCode ?? 0,
