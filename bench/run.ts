@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       const pid = service.pids()[0] ?? -1;
       const dir = service.liveDirectory(info.sessionId) ?? '';
       const s0 = Date.now();
-      await service.stop('cam', 'bench');
+      await service.release('cam', 'bench');
       const stopMs = Date.now() - s0;
       if (isAlive(pid) || existsSync(dir))
         throw new Error(`${name}: stop left ffmpeg or its directory`);

@@ -6,16 +6,16 @@ import type { createIpcRouter } from './ipc/handle';
 import { registerStreamHandlers } from './ipc/stream-handlers';
 import { registerWindowHandlers, type WindowPort } from './ipc/window-handlers';
 import { CameraFile } from './services/cameras/camera-file';
-import { CameraRegistry } from './services/cameras/camera-registry';
-import { grabFrame } from './services/cameras/frame-grab';
+import { CameraRegistry, type CameraChange } from './services/cameras/camera-registry';
+import { DemoSetting } from './services/cameras/demo-setting';
 import { inspectOnvif } from './services/cameras/onvif-client';
 import type { SecretStore } from './services/cameras/secret-store';
 import { SnapshotService } from './services/cameras/snapshot-service';
 import { CameraStatusMonitor } from './services/cameras/status-monitor';
-import { cachedUntilFailure, type FfmpegBinary } from './services/streaming/ffmpeg-binary';
+import type { FfmpegBinary } from './services/streaming/ffmpeg-binary';
 import { createHlsHandler, type FetchHandler } from './services/streaming/hls-handler';
 import { probeRtsp } from './services/streaming/rtsp-probe';
-import type { SpawnFn } from './services/streaming/stream-session';
+import type { SpawnFn } from './services/streaming/process-guard';
 import { StreamService } from './services/streaming/stream-service';
 
 export interface CoreOptions {
@@ -37,6 +37,10 @@ export interface CoreOptions {
   log?: (line: string) => void;
 }
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Camera-list changes within this window reach the pages as one event. */
 export const LIST_COALESCE_MS = 200;
 
@@ -50,21 +54,65 @@ export const KEYRING_NOTICE =
  * only the transport and the windows differ between them. Imports no Electron.
  */
 export function createVigilCore(opts: CoreOptions) {
-  const ffmpeg = cachedUntilFailure(opts.ffmpeg);
   const changed = (): void => opts.onChange?.();
   const notices: CamerasNotice[] = [];
   let latestList: Camera[] | null = null;
   let listTimer: NodeJS.Timeout | null = null;
 
+  const log = opts.log ?? (() => undefined);
+
+  /**
+   * The one camera-changed path: what an edit or removal means for the other services, in
+   * one place. An edit of what is streamed (address, credentials, profile, stream options)
+   * restarts a running stream from the new source and forgets the remembered codec, replaces
+   * the cached picture, and checks the status at the new address; a rename touches nothing.
+   * A removed camera stops streaming at once. The demo camera is never "removed": hiding it
+   * leaves a running demo stream playing.
+   */
+  const cameraChanged = (change: CameraChange): void => {
+    switch (change.kind) {
+      case 'updated':
+        if (!change.sourceChanged) return;
+        {
+          // A picture of the camera as it is now replaces one the dashboard shows (none is
+          // taken of a camera nobody has a picture of: a battery camera would wake for it).
+          const shown = snapshots.cached(change.id) !== undefined;
+          snapshots.forget(change.id);
+          if (shown) {
+            snapshots.take(change.id).catch((error: unknown) => {
+              log(`snapshot ${change.id} after an edit: ${errorText(error)}`);
+            });
+          }
+        }
+        void monitor.checkNow(change.id);
+        streams.cameraChanged(change.id).catch((error: unknown) => {
+          log(`stream ${change.id} after an edit: ${errorText(error)}`);
+        });
+        return;
+      case 'removed':
+        snapshots.forget(change.id);
+        monitor.forget(change.id);
+        void streams.stop(change.id);
+        return;
+      case 'added':
+        if (change.first) opts.broadcast('cameras:demoChanged', registry.demoState());
+        return;
+      case 'demo':
+        opts.broadcast('cameras:demoChanged', registry.demoState());
+        return;
+      case 'certificate-pinned':
+        return;
+    }
+  };
+
   const registry: CameraRegistry = new CameraRegistry({
     file: new CameraFile(join(opts.dataDir, 'cameras.json')),
     secrets: opts.secrets,
-    emit: (cameras) => {
-      // A removed camera stops streaming at once.
-      for (const session of streams.list()) {
-        if (!cameras.some((c) => c.id === session.cameraId))
-          void streams.endSession(session.cameraId);
-      }
+    demo: new DemoSetting(join(opts.dataDir, 'demo-camera.json')),
+    emit: (cameras, change) => {
+      cameraChanged(change);
+      // Nothing a page shows changes with a pinned certificate.
+      if (change.kind === 'certificate-pinned') return;
       // A burst of changes (an import, a script adding 500 cameras) is one list for the
       // pages and one status check of just the new or changed cameras, not 500 full ones.
       latestList = cameras;
@@ -79,7 +127,7 @@ export function createVigilCore(opts: CoreOptions) {
   const streams: StreamService = new StreamService({
     tempRoot: opts.tempRoot,
     sources: registry,
-    ffmpeg,
+    ffmpeg: opts.ffmpeg,
     ...(opts.spawn ? { spawn: opts.spawn } : {}),
     ...(opts.demoFontFile ? { demoFontFile: opts.demoFontFile } : {}),
     emit: (info) => {
@@ -90,6 +138,7 @@ export function createVigilCore(opts: CoreOptions) {
   });
   const monitor: CameraStatusMonitor = new CameraStatusMonitor({
     targets: () => registry.statusTargets(),
+    target: (id) => registry.statusTarget(id),
     probe: (url) => probeRtsp(url),
     emit: (status) => {
       opts.broadcast('camera:status', status);
@@ -99,9 +148,8 @@ export function createVigilCore(opts: CoreOptions) {
   });
   const snapshots = new SnapshotService({
     plan: (id) => Promise.resolve(registry.snapshotPlan(id)),
-    ffmpegPath: async () => (await ffmpeg()).path,
+    grab: (source) => streams.grabFrame(source),
     pinCertificate: (id, endpoint, sha256) => registry.pinCertificate(id, endpoint, sha256),
-    grabWorkDir: opts.tempRoot,
     emit: (snapshot) => opts.broadcast('camera:snapshot', snapshot),
     ...(opts.log ? { log: opts.log } : {}),
   });
@@ -135,8 +183,7 @@ export function createVigilCore(opts: CoreOptions) {
         notices: () => notices,
         tester: {
           inspect: inspectOnvif,
-          grab: async (source) =>
-            grabFrame((await ffmpeg()).path, source, { workDir: opts.tempRoot }),
+          grab: (source) => streams.grabFrame(source),
         },
       });
       registerWindowHandlers(router, windows, (id) => registry.get(id)?.name);

@@ -87,7 +87,7 @@ const windows = new WindowManager({
 
 const trayActions = {
   watch: (cameraId: string) => void windows.openLive(cameraId),
-  stop: (cameraId: string) => void streams.endSession(cameraId),
+  stop: (cameraId: string) => void streams.stop(cameraId),
   stopAll: () => void streams.stopAll('stopped'),
   openDashboard: () => void windows.openDashboard(),
   quit: () => app.quit(),

@@ -59,9 +59,12 @@ export function createVigilApi(transport: VigilTransport) {
       status: invoker(transport, 'cameras:status'),
       checkStatus: invoker(transport, 'cameras:checkStatus'),
       notices: invoker(transport, 'cameras:notices'),
+      demo: invoker(transport, 'cameras:demo'),
+      setDemo: invoker(transport, 'cameras:setDemo'),
       onChanged: subscriber(transport, 'cameras:changed'),
       onStatus: subscriber(transport, 'camera:status'),
       onSnapshot: subscriber(transport, 'camera:snapshot'),
+      onDemoChanged: subscriber(transport, 'cameras:demoChanged'),
     },
     windows: {
       openLive: invoker(transport, 'windows:openLive'),

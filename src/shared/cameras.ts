@@ -130,5 +130,23 @@ export interface CamerasNotice {
   message: string;
 }
 
+/**
+ * Whether the built-in demo camera is listed: 'auto' lists it only while there are no
+ * cameras; 'shown' and 'hidden' are the user's choice.
+ */
+export type DemoCameraMode = 'auto' | 'shown' | 'hidden';
+
+export interface DemoCameraState {
+  mode: DemoCameraMode;
+  /**
+   * Adding the first camera hid the demo camera: the dashboard says so (and how to bring it
+   * back) until the user shows or hides it, or dismisses the notice.
+   */
+  notice: boolean;
+}
+
+/** What the dashboard may change: show or hide the demo camera, or dismiss the notice. */
+export type DemoCameraChange = { show: boolean } | { dismissNotice: true };
+
 export const DEMO_CAMERA_ID = 'demo';
 export const MAX_CAMERA_NAME = 80;

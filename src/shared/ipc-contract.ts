@@ -6,6 +6,8 @@ import type {
   CameraStatus,
   CameraTestInput,
   CameraTestResult,
+  DemoCameraChange,
+  DemoCameraState,
   DiscoveryResult,
 } from './cameras';
 import type { StartStreamOptions, StreamInfo } from './streams';
@@ -32,6 +34,10 @@ export interface InvokeMap {
   'cameras:checkStatus': (cameraId: string) => CameraStatus | null;
   /** Things the user should know about their camera list (a restored backup, plain-text secrets). */
   'cameras:notices': () => CamerasNotice[];
+  /** Whether the demo camera is listed, and whether the user still has to hear it was hidden. */
+  'cameras:demo': () => DemoCameraState;
+  /** Shows or hides the demo camera (a running demo stream keeps playing), or ends the notice. */
+  'cameras:setDemo': (change: DemoCameraChange) => DemoCameraState;
   /** Opens the camera's live window, or focuses it when it is already open. */
   'windows:openLive': (cameraId: string) => void;
   /** Closes the window that asks. */
@@ -51,6 +57,7 @@ export interface EventMap {
   'cameras:changed': Camera[];
   'camera:status': CameraStatus;
   'camera:snapshot': CameraSnapshot;
+  'cameras:demoChanged': DemoCameraState;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -75,6 +82,8 @@ export const INVOKE_CHANNELS = [
   'cameras:status',
   'cameras:checkStatus',
   'cameras:notices',
+  'cameras:demo',
+  'cameras:setDemo',
   'windows:openLive',
   'windows:close',
   'snapshots:save',
@@ -85,6 +94,7 @@ export const EVENT_CHANNELS = [
   'cameras:changed',
   'camera:status',
   'camera:snapshot',
+  'cameras:demoChanged',
 ] as const satisfies readonly EventChannel[];
 
 /** A failure as it crosses IPC: a stable code and a message meant for the user. */

@@ -11,7 +11,7 @@ import {
   StreamService,
   type StreamServiceOptions,
 } from '../../src/main/services/streaming/stream-service';
-import type { SpawnFn } from '../../src/main/services/streaming/stream-session';
+import type { SpawnFn } from '../../src/main/services/streaming/process-guard';
 import type { StreamInfo, StreamState } from '../../src/shared/streams';
 
 /** True while a process with this PID exists and has not died (a zombie waiting to be reaped counts as dead). */

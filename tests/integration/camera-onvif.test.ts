@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectOnvif, type OnvifTarget } from '../../src/main/services/cameras/onvif-client';
 import { SnapshotService } from '../../src/main/services/cameras/snapshot-service';
+import { grabFrame } from '../../src/main/services/streaming/frame-grab';
 import { hasGstreamerRtsp, startFakeCamera, type FakeCamera } from '../fixtures/fake-camera';
 import { startFakeOnvif, type FakeOnvif } from '../fixtures/fake-onvif';
 import { createTempRegistry } from '../helpers/temp-registry';
@@ -86,7 +87,7 @@ describe.runIf(runnable)(
       });
       const snapshots = new SnapshotService({
         plan: (id) => Promise.resolve(reg.snapshotPlan(id)),
-        ffmpegPath: () => Promise.resolve(process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg'),
+        grab: (source) => grabFrame(process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg', source),
       });
       expect((await snapshots.take(camera.id)).dataUrl).toMatch(/^data:image\/(jpeg|png);base64,/);
     });

@@ -69,7 +69,7 @@ describe.runIf(runnable)(
     it('stops cleanly: no ffmpeg, no directory', async () => {
       await h.service.start('cam', { viewer: 't' });
       await h.waitFor('cam', 'live', 20_000);
-      await h.service.stop('cam', 't');
+      await h.service.release('cam', 't');
       expect(h.spawned.filter(isAlive)).toEqual([]);
       expect(h.sessionDirs()).toEqual([]);
     });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testCamera } from '../../src/main/services/cameras/camera-test';
-import { grabFrame } from '../../src/main/services/cameras/frame-grab';
+import { grabFrame } from '../../src/main/services/streaming/frame-grab';
 import { inspectOnvif } from '../../src/main/services/cameras/onvif-client';
 import { SnapshotService } from '../../src/main/services/cameras/snapshot-service';
 import { CameraStatusMonitor } from '../../src/main/services/cameras/status-monitor';
@@ -92,7 +92,7 @@ describe.runIf(gst)('cameras against a real RTSP camera', () => {
     });
     const snapshots = new SnapshotService({
       plan: (id) => Promise.resolve(registry.snapshotPlan(id)),
-      ffmpegPath: () => Promise.resolve(FFMPEG),
+      grab: (source) => grabFrame(FFMPEG, source),
     });
     const first = snapshots.take(camera.id);
     expect(snapshots.take(camera.id)).toBe(first);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { grabFrame } from '../../src/main/services/cameras/frame-grab';
+import { grabFrame } from '../../src/main/services/streaming/frame-grab';
 import type { RtspSource } from '../../src/main/services/streaming/source';
 import { hasGstreamerRtsp, startFakeCamera, stopAllFakeCameras } from '../fixtures/fake-camera';
 import { createHarness, isAlive, type Harness } from '../helpers/stream-harness';

@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEMO_CAMERA_ID } from '../../src/main/services/cameras/demo-camera';
 import { buildFfmpegArgs } from '../../src/main/services/streaming/ffmpeg-args';
 import { probeFfmpeg } from '../../src/main/services/streaming/ffmpeg-binary';
-import type { SpawnFn } from '../../src/main/services/streaming/stream-session';
+import type { SpawnFn } from '../../src/main/services/streaming/process-guard';
 import { fromDir, probeFirstSegment } from '../helpers/hls-probe';
 import { createHarness, type Harness } from '../helpers/stream-harness';
 
@@ -123,7 +123,7 @@ describe('the demo camera’s clock', () => {
       'audio:aac',
       'video:h264',
     ]);
-    await h.service.stop(DEMO_CAMERA_ID, 't');
+    await h.service.release(DEMO_CAMERA_ID, 't');
 
     // The service remembers: another demo camera starts without the clock, first time.
     h.cameras.set('demo-2', { kind: 'demo' });

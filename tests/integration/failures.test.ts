@@ -105,7 +105,7 @@ describe('failures are reported with a reason, once, and leave nothing behind', 
       expect(dropped.dropped?.reason).toBe('camera-ended');
       expect(dropped.url).toBeNull();
       expect(h.service.liveDirectory(live.sessionId)).toBeUndefined();
-      await h.service.stop('cam', 't');
+      await h.service.release('cam', 't');
       expect(existsSync(join(h.tempRoot, live.sessionId))).toBe(false);
       expectNothingLeft();
     },
@@ -125,7 +125,7 @@ describe('failures are reported with a reason, once, and leave nothing behind', 
       const dropped = await h.waitFor('cam', 'reconnecting', 10_000);
       console.log(`camera frozen → reconnecting after ${String(Date.now() - t0)} ms`);
       expect(dropped.dropped?.reason).toBe('stalled');
-      await h.service.stop('cam', 't');
+      await h.service.release('cam', 't');
       expectNothingLeft();
     },
   );
@@ -139,7 +139,7 @@ describe('failures are reported with a reason, once, and leave nothing behind', 
     const failed = await h.waitFor('bad', 'failed');
     await h.service.start('good', { viewer: 't' });
     await h.waitFor('good', 'live');
-    await h.service.stop('good', 't');
+    await h.service.release('good', 't');
 
     const everything = JSON.stringify({ logs: h.logs, events: h.events, failed });
     // ffmpeg holds no credentials (the relay does) and printed the relay's URL; the

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { grabFrame } from '../../src/main/services/cameras/frame-grab';
+import { grabFrame } from '../../src/main/services/streaming/frame-grab';
 import { INPUT_LIST_NAME } from '../../src/main/services/streaming/ffmpeg-args';
 import { secretSpellings } from '../../src/main/services/streaming/redact';
 import { hasGstreamerRtsp, startFakeCamera, stopAllFakeCameras } from '../fixtures/fake-camera';
@@ -80,7 +80,7 @@ describe.runIf(process.platform === 'linux')('no password on any ffmpeg command 
       expect(cmdline).not.toContain(token);
       expectNoSecret(JSON.stringify({ logs: h.logs, events: h.events }), [CANARY, token ?? '']);
 
-      await h.service.stop('cam', 't');
+      await h.service.release('cam', 't');
       expect(() => statSync(list)).toThrow(/ENOENT/);
       expect(h.sessionDirs()).toEqual([]);
       expect(h.spawned.filter(isAlive)).toEqual([]);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inspectOnvif } from '../../src/main/services/cameras/onvif-client';
 import { SnapshotService } from '../../src/main/services/cameras/snapshot-service';
+import { grabFrame } from '../../src/main/services/streaming/frame-grab';
 import {
   hasGstreamerRtsp,
   startFakeCamera,
@@ -153,7 +154,7 @@ describe.runIf(gst)('ONVIF against the device simulator', () => {
     const logs: string[] = [];
     const snapshots = new SnapshotService({
       plan: (id) => Promise.resolve(registry.snapshotPlan(id)),
-      ffmpegPath: () => Promise.resolve(FFMPEG),
+      grab: (source) => grabFrame(FFMPEG, source),
       log: (l) => logs.push(l),
     });
     const snapshot = await snapshots.take(camera.id);

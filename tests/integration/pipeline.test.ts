@@ -71,7 +71,7 @@ describe.runIf(gst)('live pipeline against a real RTSP camera', () => {
     expect(isAlive(pid)).toBe(true);
     const dir = join(h.tempRoot, live.sessionId);
     const t0 = Date.now();
-    await h.service.stop('cam', 't');
+    await h.service.release('cam', 't');
     const took = Date.now() - t0;
     console.log(`stop took ${String(took)} ms`);
     // Typically ~0.1 s ('q'); the ladder's worst case is 2 × 400 ms and SIGKILL. The rest is
@@ -132,9 +132,9 @@ describe.runIf(gst)('live pipeline against a real RTSP camera', () => {
       expect(h.sessionDirs()).toHaveLength(2);
 
       // The first viewer leaving keeps the stream; the last one ends it.
-      await h.service.stop('cam', 'a');
+      await h.service.release('cam', 'a');
       expect(h.service.list().find((s) => s.cameraId === 'cam')?.state).toBe('live');
-      await h.service.stop('cam', 'b');
+      await h.service.release('cam', 'b');
       expect(h.service.list().map((s) => s.cameraId)).toEqual(['cam2']);
       expect(h.sessionDirs()).toHaveLength(1);
     } finally {
@@ -145,7 +145,7 @@ describe.runIf(gst)('live pipeline against a real RTSP camera', () => {
   it('start/stop/start 10× in a tight loop leaves exactly the expected processes and directories', async () => {
     for (let i = 0; i < 10; i++) {
       void h.service.start('cam', { viewer: 't' });
-      void h.service.stop('cam', 't');
+      void h.service.release('cam', 't');
     }
     await h.service.start('cam', { viewer: 't' });
     await h.waitFor('cam', 'live');
@@ -153,7 +153,7 @@ describe.runIf(gst)('live pipeline against a real RTSP camera', () => {
     expect(alive).toHaveLength(1);
     expect(h.service.pids()).toEqual(alive);
     expect(h.sessionDirs()).toHaveLength(1);
-    await h.service.stop('cam', 't');
+    await h.service.release('cam', 't');
     expect(h.spawned.filter(isAlive)).toEqual([]);
     expect(h.sessionDirs()).toEqual([]);
   });
@@ -173,7 +173,7 @@ describe.runIf(gst)('live pipeline against a real RTSP camera', () => {
       };
       const streams = await probeFirstSegment(read);
       expect(streams.some((s) => s.codec_name === 'h264')).toBe(true);
-      await h.service.stop('cam', 't');
+      await h.service.release('cam', 't');
       expect((await fetch(base + 'index.m3u8')).status).toBe(404);
     } finally {
       await server.close();
@@ -204,7 +204,7 @@ describe('H.265 camera', () => {
       );
       expect(streams.map((s) => s.codec_name)).toEqual(['h264']);
       expect(h.logs.some((l) => l.includes('transcoding to H.264'))).toBe(true);
-      await h.service.stop('hevc', 't');
+      await h.service.release('hevc', 't');
       // Second start: no copy attempt first.
       const spawnedBefore = h.spawned.length;
       await h.service.start('hevc', { viewer: 't' });

@@ -54,7 +54,7 @@ describe.runIf(process.platform === 'linux')('the guarded spawn on Linux', () =>
         const [pid] = h.service.pids();
         if (pid === undefined) throw new Error('no ffmpeg pid was recorded');
         expect(await commandLineOf(pid)).toMatch(/ffmpeg .*-f hls/);
-        await h.service.stop(camera, 't');
+        await h.service.release(camera, 't');
       }
     } finally {
       await h.dispose();
@@ -96,7 +96,7 @@ describe.runIf(process.platform === 'linux')('the guarded spawn on Linux', () =>
         await h.service.start(camera, { viewer: 't' });
         expect((await h.waitFor(camera, ['live', 'failed'], 10_000)).state).toBe('live');
         console.log(`${camera}: start → live ${String(Date.now() - started)} ms`);
-        await h.service.stop(camera, 't');
+        await h.service.release(camera, 't');
       }
       expect(createGuardedSpawn).toHaveBeenCalledTimes(1);
     } finally {

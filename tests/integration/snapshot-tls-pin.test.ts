@@ -125,7 +125,7 @@ describe.runIf(hasOpenssl)('HTTPS snapshots: the camera certificate is pinned on
       new SnapshotService({
         plan: (id) => Promise.resolve(r.snapshotPlan(id)),
         // The RTSP fallback must never be what hides a changed certificate.
-        ffmpegPath: () => {
+        grab: () => {
           grabbed++;
           return Promise.reject(new Error('no RTSP fallback here'));
         },

@@ -18,13 +18,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PID_FILE } from '../../src/main/services/streaming/process-guard';
+import { PID_FILE, type SpawnFn } from '../../src/main/services/streaming/process-guard';
 import { StreamService } from '../../src/main/services/streaming/stream-service';
-import {
-  DEFAULT_TIMINGS,
-  StreamSession,
-  type SpawnFn,
-} from '../../src/main/services/streaming/stream-session';
+import { DEFAULT_TIMINGS } from '../../src/main/services/streaming/session-config';
+import { StreamSession } from '../../src/main/services/streaming/stream-session';
 import { UserFacingError } from '../../src/shared/errors';
 
 // These tests run as root, and root passes every permission check: a folder it "cannot read"

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testCamera } from '../../src/main/services/cameras/camera-test';
-import { grabFrame } from '../../src/main/services/cameras/frame-grab';
+import { grabFrame } from '../../src/main/services/streaming/frame-grab';
 import { inspectOnvif } from '../../src/main/services/cameras/onvif-client';
 import { startScriptServer, type ScriptServer } from '../helpers/rtsp-script-server';
 import { createTempRegistry } from '../helpers/temp-registry';

@@ -88,6 +88,8 @@ const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
   'cameras:status': { full: [], required: 0 },
   'cameras:checkStatus': { full: ['c1'], required: 1 },
   'cameras:notices': { full: [], required: 0 },
+  'cameras:demo': { full: [], required: 0 },
+  'cameras:setDemo': { full: [{ show: true }], required: 1, more: [[{ dismissNotice: true }]] },
   'windows:openLive': { full: ['c1'], required: 1 },
   'windows:close': { full: [], required: 0 },
   'snapshots:save': { full: ['c1', png], required: 2 },

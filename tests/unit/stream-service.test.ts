@@ -25,7 +25,7 @@ onPosix('StreamService with a stand-in ffmpeg', { timeout: 20_000 }, () => {
     const live = await h.waitFor('a', 'live');
     const [pid] = h.service.pids();
     const t0 = Date.now();
-    await h.service.stop('a', 't');
+    await h.service.release('a', 't');
     const took = Date.now() - t0;
     console.log(`stop ladder with ${String(step)} ms rungs took ${String(took)} ms`);
     // Waited on both rungs (one rung alone is ~step). A timer can fire early by as much as
@@ -85,11 +85,11 @@ onPosix('StreamService with a stand-in ffmpeg', { timeout: 20_000 }, () => {
     expect(h.service.list().map((s) => [s.cameraId, s.viewers])).toEqual([['b', 1]]);
   });
 
-  it('endSession stops a camera for every viewer (tray Stop)', async () => {
+  it('stop ends a camera for every viewer (tray Stop)', async () => {
     await h.service.start('a', { viewer: 'x' });
     await h.service.start('a', { viewer: 'y' });
     await h.waitFor('a', 'live');
-    await h.service.endSession('a');
+    await h.service.stop('a');
     expect(h.service.list()).toEqual([]);
   });
 

@@ -36,4 +36,6 @@ export function registerCameraHandlers(
   router.handle('cameras:status', () => monitor.all());
   router.handle('cameras:checkStatus', async (_c, id) => (await monitor.checkNow(id)) ?? null);
   router.handle('cameras:notices', () => deps.notices());
+  router.handle('cameras:demo', () => registry.demoState());
+  router.handle('cameras:setDemo', (_c, change) => registry.setDemo(change));
 }

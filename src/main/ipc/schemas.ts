@@ -72,6 +72,13 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
   'cameras:status': z.tuple([]),
   'cameras:checkStatus': z.tuple([cameraId]),
   'cameras:notices': z.tuple([]),
+  'cameras:demo': z.tuple([]),
+  'cameras:setDemo': z.tuple([
+    z.union([
+      z.strictObject({ show: z.boolean() }),
+      z.strictObject({ dismissNotice: z.literal(true) }),
+    ]),
+  ]),
   'windows:openLive': z.tuple([cameraId]),
   'windows:close': z.tuple([]),
   'snapshots:save': z.tuple([

@@ -14,7 +14,8 @@ export function registerStreamHandlers(
       viewer,
     }),
   );
-  router.handle('streams:stop', ({ viewer }, cameraId) => streams.stop(cameraId, viewer));
+  // A window's Stop releases only its own hold: other windows of the camera keep watching.
+  router.handle('streams:stop', ({ viewer }, cameraId) => streams.release(cameraId, viewer));
   router.handle('streams:extend', (_context, cameraId, seconds) =>
     streams.extend(cameraId, seconds),
   );

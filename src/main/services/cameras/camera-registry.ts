@@ -1,221 +1,199 @@
 import { randomUUID } from 'node:crypto';
-import { dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import {
   DEFAULT_CAMERA_OPTIONS,
   DEMO_CAMERA_ID,
-  MAX_CAMERA_NAME,
   type Camera,
   type CameraInput,
   type CameraOptions,
   type CameraSource,
+  type DemoCameraChange,
+  type DemoCameraState,
 } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
-import { cleanLabel } from '../../../shared/text';
-import { MAX_STREAM_DURATION_SEC } from '../../../shared/streams';
 import type { SourceResolver, StreamSource } from '../streaming/source';
-import { storedCameraSchema, type CameraFile, type StoredCamera } from './camera-file';
-import { codecOf, inspectOnvif, type OnvifInspection, type OnvifTarget } from './onvif-client';
-import { deviceSnapshotUrl, deviceStreamUrl, splitRtspUrl, withoutUserinfo } from './rtsp-url';
+import { SerialRunner } from '../async/serial-queue';
+import type { CameraFile, StoredCamera } from './camera-file';
+import { toDto } from './camera-dto';
+import { checkedEntry, cleanName, mergeOptions } from './camera-input';
+import {
+  pinsFor,
+  readInputSource,
+  snapshotPlanOf,
+  streamSourceOf,
+  streamUrlOf,
+  type InspectOnvif,
+} from './camera-source';
+import { CameraStore } from './camera-store';
+import { DEMO_CAMERA } from './demo-camera';
+import { DemoSetting } from './demo-setting';
+import { inspectOnvif } from './onvif-client';
+import { withoutUserinfo } from './rtsp-url';
 import type { SecretStore } from './secret-store';
 import type { SnapshotPlan } from './snapshot-service';
 import type { StatusTarget } from './status-monitor';
-import { certificateChanged, endpointOf, type TlsPin } from './tls-pin';
-import { SerialRunner } from '../async/serial-queue';
+import { certificateChanged } from './tls-pin';
+
+export { BATTERY_START_TIMEOUT_MS } from './camera-source';
+
+/** What one change to the list was, for the services that follow the cameras. */
+export type CameraChange =
+  | { kind: 'added'; id: string; /** The list had no camera before. */ first: boolean }
+  | {
+      kind: 'updated';
+      id: string;
+      /** What is streamed or photographed changed (address, credentials, profile, options). */
+      sourceChanged: boolean;
+    }
+  | { kind: 'removed'; id: string }
+  | { kind: 'certificate-pinned'; id: string }
+  | { kind: 'demo' };
 
 export interface CameraRegistryOptions {
   file: CameraFile;
   secrets: SecretStore;
-  /** Receives the whole list (as renderers may see it) after every change. */
-  emit: (cameras: Camera[]) => void;
-  inspect?: (target: OnvifTarget) => Promise<OnvifInspection>;
+  /** Receives the whole list (as renderers may see it) and what changed, after every change. */
+  emit: (cameras: Camera[], change: CameraChange) => void;
+  inspect?: InspectOnvif;
   newId?: () => string;
+  /** The demo camera's setting; default in memory: listed while there are no cameras. */
+  demo?: DemoSetting;
 }
 
-/** Battery cameras may take this long to wake and answer. */
-export const BATTERY_START_TIMEOUT_MS = 30_000;
-
-const DEMO_CAMERA: Camera = {
-  id: DEMO_CAMERA_ID,
-  name: 'Demo camera',
-  source: { kind: 'demo' },
-  options: DEFAULT_CAMERA_OPTIONS,
-  username: null,
-  hasPassword: false,
-  address: 'Built-in test pattern',
-  rtspUrl: null,
-  builtIn: true,
-};
-
-function streamUrlOf(source: CameraSource): string | null {
-  if (source.kind === 'rtsp') return source.url;
-  if (source.kind === 'onvif') return source.streamUrl;
-  return null;
+/** An add or edit read and checked (the device already asked), waiting for its write. */
+interface Draft {
+  name: string;
+  source: CameraSource;
+  username: string | null;
+  /** undefined keeps the stored password, as it is when the draft is written. */
+  password: string | null | undefined;
+  options: Partial<CameraOptions> | undefined;
 }
 
-function maskedUrl(
-  url: string | null,
-  username: string | null,
-  hasPassword: boolean,
-): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url);
-    if (username) parsed.username = encodeURIComponent(username);
-    if (hasPassword) parsed.password = '****';
-    return parsed.toString();
-  } catch {
-    // Never hand a renderer credentials a stored URL might carry.
-    return withoutUserinfo(url);
-  }
-}
+const DEMO_TARGET: StatusTarget = { id: DEMO_CAMERA_ID, battery: false, probeUrl: null };
 
-function toDto(camera: StoredCamera): Camera {
-  const hasPassword = camera.passwordCipher !== null;
+function targetOf(camera: StoredCamera): StatusTarget {
   const { source } = camera;
+  const url =
+    source.kind === 'demo'
+      ? null
+      : (streamUrlOf(source) ?? (source.kind === 'onvif' ? source.streamUrl : source.url));
   return {
     id: camera.id,
-    // Names stored by an older Vigil may hold what cleanName now removes.
-    name: cleanLabel(camera.name, MAX_CAMERA_NAME) || 'Camera',
-    source:
-      source.kind === 'onvif'
-        ? {
-            ...source,
-            streamUrl: withoutUserinfo(source.streamUrl),
-            snapshotUrl: source.snapshotUrl === null ? null : withoutUserinfo(source.snapshotUrl),
-          }
-        : source.kind === 'rtsp'
-          ? { ...source, url: withoutUserinfo(source.url) }
-          : source,
-    options: camera.options,
-    username: camera.username,
-    hasPassword,
-    address:
-      source.kind === 'onvif'
-        ? `${source.host}:${String(source.port)} (${source.profile} profile)`
-        : source.kind === 'rtsp'
-          ? withoutUserinfo(source.url)
-          : 'Built-in test pattern',
-    rtspUrl: maskedUrl(streamUrlOf(source), camera.username, hasPassword),
-    builtIn: false,
+    battery: camera.options.battery,
+    // A probe carries no credentials, not even ones an old entry kept in its URL.
+    probeUrl: url === null ? null : withoutUserinfo(url),
   };
 }
 
-/** A name for tray labels and window titles: one line, no control or bidi characters. */
-/** `host:port` of an https URL, or null (not https, or unreadable). */
-function pinEndpoint(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' ? endpointOf(parsed) : null;
-  } catch {
-    return null;
-  }
-}
-
-function pinFor(camera: StoredCamera, url: string): TlsPin | undefined {
-  const endpoint = pinEndpoint(url);
-  return endpoint ? camera.tlsPins?.find((pin) => pin.endpoint === endpoint) : undefined;
-}
-
-function cleanName(name: string): string {
-  const cleaned = cleanLabel(name, MAX_CAMERA_NAME + 1);
-  if (!cleaned || cleaned.length > MAX_CAMERA_NAME) {
-    throw new UserFacingError(
-      'invalid-name',
-      `Give the camera a name of 1 to ${String(MAX_CAMERA_NAME)} characters.`,
-    );
-  }
-  return cleaned;
-}
-
-function cleanHost(raw: string): { host: string; port?: number } {
-  const value = raw.trim();
-  if (!value)
-    throw new UserFacingError('invalid-host', 'Enter the camera’s IP address or host name.');
-  // People paste "http://192.168.1.20:8000/onvif/device_service": take host and port from it.
-  if (value.includes('://')) {
-    try {
-      const url = new URL(value);
-      return { host: url.hostname, ...(url.port ? { port: Number(url.port) } : {}) };
-    } catch {
-      // fall through to the checks below
-    }
-  }
-  if (!/^[a-zA-Z0-9.\-:[\]]+$/.test(value)) {
-    throw new UserFacingError('invalid-host', `"${value}" is not an IP address or host name.`);
-  }
-  return { host: value };
-}
-
-function mergeOptions(
-  base: CameraOptions,
-  patch: Partial<CameraOptions> | undefined,
-): CameraOptions {
-  const options = { ...base, ...patch };
-  if (
-    !Number.isInteger(options.durationSec) ||
-    options.durationSec < 0 ||
-    options.durationSec > MAX_STREAM_DURATION_SEC
-  ) {
-    throw new UserFacingError(
-      'invalid-duration',
-      `Live duration must be 0 (no limit) to ${String(MAX_STREAM_DURATION_SEC)} seconds.`,
-    );
-  }
-  return options;
-}
-
 /**
- * The user's cameras: validated, persisted through CameraFile, passwords only ever
- * stored encrypted and never handed to renderers. Also resolves cameras for streaming.
+ * The user's cameras: list, add, update, remove, and an event after each change. Entries are
+ * checked before they are saved; passwords live only in the store's secret store and never
+ * reach renderers. Also the stream service's source resolver.
+ *
+ * An ONVIF add or edit asks the device (up to its 8 s deadline) before it queues its write,
+ * so a slow device never holds up changes to other cameras. What the edit does not set (the
+ * kept password, pinned certificates, options it leaves alone) is read when it is written; an
+ * edit overtaken by a later edit of the same camera is refused rather than written over it.
  */
 export class CameraRegistry implements SourceResolver {
   private cameras: StoredCamera[] = [];
+  private readonly store: CameraStore;
   private readonly writes = new SerialRunner();
-  private readonly inspect: (target: OnvifTarget) => Promise<OnvifInspection>;
+  private readonly inspect: InspectOnvif;
   private readonly newId: () => string;
+  private readonly demo: DemoSetting;
+  /** Edits are numbered as they are asked for; per camera, the number of the one last saved. */
+  private edits = 0;
+  private readonly savedEdit = new Map<string, number>();
 
   constructor(private readonly opts: CameraRegistryOptions) {
+    this.store = new CameraStore(opts.file, opts.secrets);
     this.inspect = opts.inspect ?? inspectOnvif;
     this.newId = opts.newId ?? randomUUID;
+    this.demo = opts.demo ?? new DemoSetting();
   }
 
   /** Loads the file; returns warnings for the user (a restored backup, a damaged file). */
   async load(): Promise<string[]> {
-    const { cameras, warnings } = await this.opts.file.load();
+    const [{ cameras, warnings }, demoWarnings] = await Promise.all([
+      this.store.load(),
+      this.demo.load(),
+    ]);
     this.cameras = cameras;
-    return warnings;
+    return [...warnings, ...demoWarnings];
   }
 
-  /** Every camera, without secrets; the demo camera while the list is empty. */
+  /** Every camera, without secrets; the demo camera last, while the demo setting lists it. */
   list(): Camera[] {
-    return this.cameras.length ? this.cameras.map(toDto) : [DEMO_CAMERA];
+    const cameras = this.cameras.map(toDto);
+    return this.demo.listed(cameras.length) ? [...cameras, DEMO_CAMERA] : cameras;
   }
 
+  /** One camera; the demo camera is always known (it may be hidden, and still streaming). */
   get(id: string): Camera | undefined {
-    return this.list().find((c) => c.id === id);
+    const camera = this.cameras.find((c) => c.id === id);
+    if (camera) return toDto(camera);
+    return id === DEMO_CAMERA_ID ? DEMO_CAMERA : undefined;
   }
 
-  add(input: CameraInput): Promise<Camera> {
-    return this.mutate(async (list) => {
-      const camera = await this.build(this.newId(), input, undefined);
-      return { list: [...list, camera], result: toDto(camera) };
+  async add(input: CameraInput): Promise<Camera> {
+    const draft = await this.prepare(input, undefined);
+    return this.writes.run(async () => {
+      const first = this.cameras.length === 0;
+      const camera = this.entry(this.newId(), draft, undefined);
+      const list = [...this.cameras, camera];
+      await this.store.save(list);
+      this.cameras = list;
+      if (first) await this.demo.firstCameraAdded();
+      this.announce({ kind: 'added', id: camera.id, first });
+      return toDto(camera);
     });
   }
 
-  update(id: string, input: CameraInput): Promise<Camera> {
-    return this.mutate(async (list) => {
-      const existing = list.find((c) => c.id === id);
-      if (!existing) throw this.unknown();
-      const camera = await this.build(id, input, existing);
-      return { list: list.map((c) => (c.id === id ? camera : c)), result: toDto(camera) };
+  async update(id: string, input: CameraInput): Promise<Camera> {
+    const edit = ++this.edits;
+    const draft = await this.prepare(input, this.stored(id));
+    return this.writes.run(async () => {
+      const current = this.stored(id);
+      if ((this.savedEdit.get(id) ?? 0) > edit) {
+        throw new UserFacingError(
+          'camera-changed',
+          `A newer change to “${current.name}” was saved while Vigil was asking the camera for its stream addresses, so this older edit was not applied. Open the camera again to see its settings.`,
+        );
+      }
+      const camera = this.entry(id, draft, current);
+      const sourceChanged = !this.samePicture(current, camera);
+      const list = this.cameras.map((c) => (c.id === id ? camera : c));
+      await this.store.save(list);
+      this.cameras = list;
+      this.savedEdit.set(id, edit);
+      this.announce({ kind: 'updated', id, sourceChanged });
+      return toDto(camera);
     });
   }
 
   remove(id: string): Promise<void> {
-    return this.mutate((list) => {
-      if (!list.some((c) => c.id === id)) throw this.unknown();
-      return Promise.resolve({ list: list.filter((c) => c.id !== id), result: undefined });
+    return this.writes.run(async () => {
+      this.stored(id);
+      const list = this.cameras.filter((c) => c.id !== id);
+      await this.store.save(list);
+      this.cameras = list;
+      this.savedEdit.delete(id);
+      this.announce({ kind: 'removed', id });
     });
+  }
+
+  /** The demo camera's setting, and whether the user has yet to hear it was hidden. */
+  demoState(): DemoCameraState {
+    return this.demo.get();
+  }
+
+  /** Shows or hides the demo camera (a running demo stream is not touched), or ends the notice. */
+  async setDemo(change: DemoCameraChange): Promise<DemoCameraState> {
+    const state = await this.demo.set(change);
+    this.announce({ kind: 'demo' });
+    return state;
   }
 
   /** Source resolver for the stream service: the camera with its credentials. */
@@ -225,37 +203,14 @@ export class CameraRegistry implements SourceResolver {
       if (cameraId === DEMO_CAMERA_ID) return { kind: 'demo' };
       throw this.unknown();
     }
-    const { source, options } = camera;
-    if (source.kind === 'demo') return { kind: 'demo' };
-    const password = this.password(camera);
-    return {
-      kind: 'rtsp',
-      url: source.kind === 'rtsp' ? source.url : source.streamUrl,
-      ...(camera.username ? { username: camera.username } : {}),
-      ...(password ? { password } : {}),
-      transport: options.transport,
-      audio: options.audio,
-      ...(source.kind === 'onvif' ? { videoCodec: source.videoCodec } : {}),
-      ...(options.battery ? { startTimeoutMs: BATTERY_START_TIMEOUT_MS, wake: true } : {}),
-    };
+    return streamSourceOf(camera, this.store.password(camera));
   }
 
   /** How to take a still picture of the camera. */
   snapshotPlan(cameraId: string): SnapshotPlan {
     const stream = this.resolve(cameraId);
     const camera = this.cameras.find((c) => c.id === cameraId);
-    const snapshotUrl = camera?.source.kind === 'onvif' ? camera.source.snapshotUrl : null;
-    if (!snapshotUrl || stream.kind !== 'rtsp') return { http: null, stream };
-    const pinned = camera ? pinFor(camera, snapshotUrl) : undefined;
-    return {
-      http: {
-        url: snapshotUrl,
-        ...(stream.username !== undefined ? { username: stream.username } : {}),
-        ...(stream.password !== undefined ? { password: stream.password } : {}),
-        ...(pinned ? { pinnedSha256: pinned.sha256 } : {}),
-      },
-      stream,
-    };
+    return camera ? snapshotPlanOf(camera, stream) : { http: null, stream };
   }
 
   /**
@@ -263,29 +218,32 @@ export class CameraRegistry implements SourceResolver {
    * use); a pin once stored is never replaced here (remove and re-add the camera instead).
    */
   pinCertificate(cameraId: string, endpoint: string, sha256: string): Promise<void> {
-    return this.mutate((list) => {
-      const camera = list.find((c) => c.id === cameraId);
-      if (!camera) throw this.unknown();
+    return this.writes.run(async () => {
+      const camera = this.stored(cameraId);
       const pins = camera.tlsPins ?? [];
       const known = pins.find((p) => p.endpoint === endpoint);
       if (known && known.sha256 !== sha256)
         throw certificateChanged(endpoint, known.sha256, sha256);
-      if (known) return Promise.resolve({ list, result: undefined });
+      if (known) return;
       const pinned = { ...camera, tlsPins: [...pins, { endpoint, sha256 }] };
-      return Promise.resolve({
-        list: list.map((c) => (c.id === cameraId ? pinned : c)),
-        result: undefined,
-      });
+      const list = this.cameras.map((c) => (c.id === cameraId ? pinned : c));
+      await this.store.save(list);
+      this.cameras = list;
+      this.announce({ kind: 'certificate-pinned', id: cameraId });
     });
   }
 
-  /** What the status monitor checks for each camera. */
+  /** What the status monitor checks for each listed camera. */
   statusTargets(): StatusTarget[] {
-    return this.list().map((c) => ({
-      id: c.id,
-      battery: c.options.battery,
-      probeUrl: streamUrlOf(c.source),
-    }));
+    const targets = this.cameras.map(targetOf);
+    return this.demo.listed(targets.length) ? [...targets, DEMO_TARGET] : targets;
+  }
+
+  /** What the status monitor checks for one camera now; undefined once it is gone. */
+  statusTarget(id: string): StatusTarget | undefined {
+    const camera = this.cameras.find((c) => c.id === id);
+    if (camera) return targetOf(camera);
+    return id === DEMO_CAMERA_ID && this.demo.listed(this.cameras.length) ? DEMO_TARGET : undefined;
   }
 
   /** The default live duration the user chose for this camera. */
@@ -293,16 +251,14 @@ export class CameraRegistry implements SourceResolver {
     return this.get(cameraId)?.options.durationSec ?? DEFAULT_CAMERA_OPTIONS.durationSec;
   }
 
-  private password(camera: StoredCamera): string | undefined {
-    if (!camera.passwordCipher) return undefined;
-    try {
-      return this.opts.secrets.decrypt(camera.passwordCipher);
-    } catch {
-      throw new UserFacingError(
-        'password-unreadable',
-        `Vigil cannot read the saved password of “${camera.name}” (the system keyring changed). Edit the camera and enter its password again.`,
-      );
-    }
+  private announce(change: CameraChange): void {
+    this.opts.emit(this.list(), change);
+  }
+
+  private stored(id: string): StoredCamera {
+    const camera = this.cameras.find((c) => c.id === id);
+    if (!camera) throw this.unknown();
+    return camera;
   }
 
   private unknown(): UserFacingError {
@@ -312,121 +268,66 @@ export class CameraRegistry implements SourceResolver {
     );
   }
 
-  private async build(
-    id: string,
-    input: CameraInput,
-    existing: StoredCamera | undefined,
-  ): Promise<StoredCamera> {
+  /** Reads and checks the input, and asks an ONVIF device for its URIs. Writes nothing. */
+  private async prepare(input: CameraInput, existing: StoredCamera | undefined): Promise<Draft> {
     const name = cleanName(input.name);
-    const options = mergeOptions(existing?.options ?? DEFAULT_CAMERA_OPTIONS, input.options);
+    // Checked now too, so a bad duration never waits for a device to answer.
+    mergeOptions(existing?.options ?? DEFAULT_CAMERA_OPTIONS, input.options);
     let username = input.username?.trim() || null;
     // undefined keeps the stored password, '' removes it, anything else replaces it.
-    let password: string | null | undefined =
-      input.password === undefined
-        ? existing
-          ? (this.password(existing) ?? null)
-          : null
-        : input.password || null;
-    let source: CameraSource;
-    const given = input.source;
-    if (given.kind === 'demo') {
-      source = { kind: 'demo' };
+    let password = input.password === undefined ? undefined : input.password || null;
+    const login = {
+      username,
+      password:
+        password === undefined
+          ? existing
+            ? (this.store.password(existing) ?? null)
+            : null
+          : password,
+    };
+    const read = await readInputSource(input.source, login, this.inspect);
+    if (read.source.kind === 'demo') {
       username = null;
       password = null;
-    } else if (given.kind === 'rtsp') {
-      const split = splitRtspUrl(given.url);
-      source = { kind: 'rtsp', url: split.url };
-      username = username ?? split.username ?? null;
-      if (input.password === undefined && split.password) password = split.password;
-    } else {
-      const { host, port: pastedPort } = cleanHost(given.host);
-      const port = pastedPort ?? given.port;
-      if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new UserFacingError(
-          'invalid-port',
-          'The ONVIF port must be a number from 1 to 65535 (often 80, 8000 or 8080).',
-        );
-      }
-      const inspection = await this.inspect({
-        host,
-        port,
-        ...(username ? { username } : {}),
-        ...(password ? { password } : {}),
-      });
-      const profile =
-        inspection.device.profiles.find((p) => p.role === given.profile) ??
-        inspection.device.profiles[0];
-      // Tokens come from the device: "constructor" or "__proto__" must not find Object's own.
-      const uris =
-        profile && Object.hasOwn(inspection.uris, profile.token)
-          ? inspection.uris[profile.token]
-          : undefined;
-      if (!profile || !uris) {
-        throw new UserFacingError(
-          'onvif-no-profiles',
-          'The camera offers no stream Vigil can play.',
-        );
-      }
-      source = {
-        kind: 'onvif',
-        host,
-        port,
-        profile: given.profile,
-        profileToken: profile.token,
-        streamUrl: deviceStreamUrl(uris.streamUrl),
-        snapshotUrl: deviceSnapshotUrl(uris.snapshotUrl),
-        videoCodec: codecOf(profile.encoding),
-      };
+    } else if (read.source.kind === 'rtsp') {
+      username = username ?? read.username ?? null;
+      if (input.password === undefined && read.password) password = read.password;
     }
-    // An edit keeps the certificate pinned for the camera's snapshot endpoint, if it stays.
-    const keptPins = (existing?.tlsPins ?? []).filter(
-      (pin) =>
-        source.kind === 'onvif' &&
-        !!source.snapshotUrl &&
-        pinEndpoint(source.snapshotUrl) === pin.endpoint,
-    );
-    const camera = {
-      id,
-      name,
-      source,
-      options,
-      username,
-      passwordCipher: password ? this.opts.secrets.encrypt(password) : null,
-      ...(keptPins.length ? { tlsPins: keptPins } : {}),
-    };
-    // The file's own schema, checked before anything is written: an entry the next start
-    // could not read never reaches the disk.
-    const checked = storedCameraSchema.safeParse(camera);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      throw new UserFacingError(
-        'invalid-camera',
-        `Vigil could not save this camera: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'it is incomplete'}. Nothing was changed.`,
-      );
-    }
-    return checked.data;
+    return { name, source: read.source, username, password, options: input.options };
   }
 
-  /** Applies a change: saved to disk first, then taken into memory and announced. */
-  private mutate<T>(
-    change: (list: StoredCamera[]) => Promise<{ list: StoredCamera[]; result: T }>,
-  ): Promise<T> {
-    const run = async (): Promise<T> => {
-      const { list, result } = await change(this.cameras);
+  /** The entry a draft makes, over the camera as it is now (`current`), checked. */
+  private entry(id: string, draft: Draft, current: StoredCamera | undefined): StoredCamera {
+    const password =
+      draft.password === undefined
+        ? current
+          ? (this.store.password(current) ?? null)
+          : null
+        : draft.password;
+    // An edit keeps the certificate pinned for the camera's snapshot endpoint, if it stays.
+    const pins = pinsFor(current?.tlsPins, draft.source);
+    return checkedEntry({
+      id,
+      name: draft.name,
+      source: draft.source,
+      options: mergeOptions(current?.options ?? DEFAULT_CAMERA_OPTIONS, draft.options),
+      username: draft.username,
+      passwordCipher: password ? this.store.encrypt(password) : null,
+      ...(pins.length ? { tlsPins: pins } : {}),
+    });
+  }
+
+  /** True when both entries stream and photograph the same thing the same way. */
+  private samePicture(before: StoredCamera, after: StoredCamera): boolean {
+    const plan = (camera: StoredCamera): SnapshotPlan | null => {
       try {
-        await this.opts.file.save(list);
-      } catch (error) {
-        if (error instanceof UserFacingError) throw error;
-        const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        throw new UserFacingError(
-          'save-failed',
-          `Vigil could not save your camera list (${code}). Check free disk space and the permissions of ${dirname(this.opts.file.path)}, then try again.`,
-        );
+        return snapshotPlanOf(camera, streamSourceOf(camera, this.store.password(camera)));
+      } catch {
+        return null;
       }
-      this.cameras = list;
-      this.opts.emit(this.list());
-      return result;
     };
-    return this.writes.run(run);
+    const a = plan(before);
+    const b = plan(after);
+    return a !== null && b !== null && isDeepStrictEqual(a, b);
   }
 }

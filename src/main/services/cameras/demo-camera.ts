@@ -1,4 +1,4 @@
-import { DEMO_CAMERA_ID } from '../../../shared/cameras';
+import { DEFAULT_CAMERA_OPTIONS, DEMO_CAMERA_ID, type Camera } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
 import type { SourceResolver, StreamSource } from '../streaming/source';
 
@@ -24,3 +24,16 @@ export function createSourceResolver(
     },
   };
 }
+
+/** The demo camera as renderers see it. */
+export const DEMO_CAMERA: Camera = {
+  id: DEMO_CAMERA_ID,
+  name: 'Demo camera',
+  source: { kind: 'demo' },
+  options: DEFAULT_CAMERA_OPTIONS,
+  username: null,
+  hasPassword: false,
+  address: 'Built-in test pattern',
+  rtspUrl: null,
+  builtIn: true,
+};

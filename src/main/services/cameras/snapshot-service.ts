@@ -1,7 +1,6 @@
 import type { CameraSnapshot } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
 import type { StreamSource } from '../streaming/source';
-import { grabFrame } from './frame-grab';
 import { httpGet } from './http-digest';
 import { endpointOf } from './tls-pin';
 import { SharedCalls } from '../async/shared-call';
@@ -20,11 +19,10 @@ export interface SnapshotPlan {
 
 export interface SnapshotServiceOptions {
   plan: (cameraId: string) => Promise<SnapshotPlan>;
-  ffmpegPath: () => Promise<string>;
+  /** One JPEG frame of the stream (the app: StreamService.grabFrame, guarded, ended at quit). */
+  grab: (source: StreamSource) => Promise<Buffer>;
   /** Stores an https endpoint's certificate fingerprint with the camera (trust on first use). */
   pinCertificate?: (cameraId: string, endpoint: string, sha256: string) => Promise<void>;
-  /** The private folder frame grabs work in (the stream root). */
-  grabWorkDir?: string;
   emit?: (snapshot: CameraSnapshot) => void;
   now?: () => number;
   log?: (line: string) => void;
@@ -42,6 +40,8 @@ function isPng(body: Buffer): boolean {
 export class SnapshotService {
   private readonly cache = new Map<string, CameraSnapshot>();
   private readonly inFlight = new SharedCalls<string, CameraSnapshot>();
+  /** Bumped by forget(): a picture asked for before it is not kept, shared or announced. */
+  private readonly generations = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(private readonly opts: SnapshotServiceOptions) {
@@ -53,16 +53,21 @@ export class SnapshotService {
     return this.cache.get(cameraId);
   }
 
+  /** The camera changed or went: its picture is stale, and so is one being taken now. */
   forget(cameraId: string): void {
     this.cache.delete(cameraId);
+    this.generations.set(cameraId, (this.generations.get(cameraId) ?? 0) + 1);
   }
 
   /** Takes a new picture; a request while one is being taken for the camera shares it. */
   take(cameraId: string): Promise<CameraSnapshot> {
-    return this.inFlight.run(cameraId, () => this.fetch(cameraId));
+    const generation = this.generations.get(cameraId) ?? 0;
+    return this.inFlight.run(`${cameraId}\n${String(generation)}`, () =>
+      this.fetch(cameraId, generation),
+    );
   }
 
-  private async fetch(cameraId: string): Promise<CameraSnapshot> {
+  private async fetch(cameraId: string, generation: number): Promise<CameraSnapshot> {
     const plan = await this.opts.plan(cameraId);
     let image: { body: Buffer; type: string } | null = null;
     if (plan.http) {
@@ -96,9 +101,7 @@ export class SnapshotService {
       }
     }
     if (!image) {
-      const body = await grabFrame(await this.opts.ffmpegPath(), plan.stream, {
-        ...(this.opts.grabWorkDir ? { workDir: this.opts.grabWorkDir } : {}),
-      });
+      const body = await this.opts.grab(plan.stream);
       image = { body, type: 'image/jpeg' };
     }
     if (image.body.length === 0)
@@ -108,6 +111,8 @@ export class SnapshotService {
       dataUrl: `data:${image.type};base64,${image.body.toString('base64')}`,
       takenAt: this.now(),
     };
+    // Taken of what the camera was before an edit: the caller gets a picture of it as it is.
+    if ((this.generations.get(cameraId) ?? 0) !== generation) return this.take(cameraId);
     this.cache.set(cameraId, snapshot);
     this.opts.emit?.(snapshot);
     return snapshot;

@@ -12,6 +12,8 @@ export interface StatusTarget {
 
 export interface StatusMonitorOptions {
   targets: () => StatusTarget[];
+  /** One camera's target as it is now (default: looked up in `targets()`). */
+  target?: (id: string) => StatusTarget | undefined;
   probe: (url: string) => Promise<ProbeResult>;
   emit: (status: CameraStatus) => void;
   intervalMs?: number;
@@ -29,7 +31,8 @@ const keyOf = (target: StatusTarget): string =>
  */
 export class CameraStatusMonitor {
   private readonly statuses = new Map<string, CameraStatus>();
-  private readonly inFlight = new SharedCalls<string, CameraStatus>();
+  /** Keyed by camera and target: a check of an edited camera's new address never joins its old one. */
+  private readonly inFlight = new SharedCalls<string, CameraStatus | undefined>();
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   /** What each camera was last checked as (probe URL, battery): a change means check again. */
@@ -101,7 +104,8 @@ export class CameraStatusMonitor {
     const worker = async (): Promise<void> => {
       while (next < targets.length) {
         const target = targets[next++];
-        if (target) results.push(await this.check(target));
+        const status = target ? await this.check(target) : undefined;
+        if (status) results.push(status);
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, targets.length) }, worker));
@@ -110,18 +114,38 @@ export class CameraStatusMonitor {
 
   /** Checks one camera now; a check already running for it is shared. */
   checkNow(id: string): Promise<CameraStatus | undefined> {
-    const target = this.opts.targets().find((t) => t.id === id);
+    const target = this.current(id);
     return target ? this.check(target) : Promise.resolve(undefined);
   }
 
-  private check(target: StatusTarget): Promise<CameraStatus> {
-    return this.inFlight.run(target.id, () => {
-      this.checkedAs.set(target.id, keyOf(target));
+  /** A removed camera: its status and what it was checked as are dropped. */
+  forget(id: string): void {
+    this.statuses.delete(id);
+    this.checkedAs.delete(id);
+  }
+
+  private current(id: string): StatusTarget | undefined {
+    return this.opts.target ? this.opts.target(id) : this.opts.targets().find((t) => t.id === id);
+  }
+
+  private check(target: StatusTarget): Promise<CameraStatus | undefined> {
+    const key = keyOf(target);
+    return this.inFlight.run(`${target.id}\n${key}`, () => {
+      this.checkedAs.set(target.id, key);
       return this.run(target);
     });
   }
 
-  private async run(target: StatusTarget): Promise<CameraStatus> {
+  /** The camera's status at `target`: the check of it running or done, else a new one. */
+  private statusAt(target: StatusTarget): Promise<CameraStatus | undefined> {
+    const key = keyOf(target);
+    const done = this.checkedAs.get(target.id) === key && this.statuses.has(target.id);
+    if (done && !this.inFlight.has(`${target.id}\n${key}`))
+      return Promise.resolve(this.statuses.get(target.id));
+    return this.check(target);
+  }
+
+  private async run(target: StatusTarget): Promise<CameraStatus | undefined> {
     const previous = this.statuses.get(target.id);
     if (!previous)
       this.update({
@@ -134,6 +158,11 @@ export class CameraStatusMonitor {
     const result: ProbeResult = target.probeUrl
       ? await this.opts.probe(target.probeUrl)
       : { ok: true };
+    // The camera was edited or removed while it was asked: this answer is about an address
+    // it no longer has. It is not published; the check of its address now answers instead.
+    const now = this.current(target.id);
+    if (!now) return undefined;
+    if (keyOf(now) !== keyOf(target)) return this.statusAt(now);
     const at = this.now();
     const before = this.statuses.get(target.id);
     const next: CameraStatus = result.ok

@@ -3,7 +3,7 @@ import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PLAYLIST_NAME, STREAM_SCHEME } from '../../../shared/streams';
 import { INIT_NAME } from './ffmpeg-args';
-import { SESSION_ID_PATTERN } from './stream-service';
+import { SESSION_ID_PATTERN } from './private-dir';
 
 /** What `protocol.handle` takes; tests drive the same function over HTTP. */
 export type FetchHandler = (request: Request) => Promise<Response>;

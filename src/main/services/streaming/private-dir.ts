@@ -22,6 +22,13 @@ export class UnsafeFolderError extends UserFacingError {
 
 const PRIVATE = 0o700;
 
+/**
+ * What Vigil names its folders in the stream root (sessions, frame grabs): a v4 UUID,
+ * lowercase, safe as a URL host. The start-up sweep touches nothing else there.
+ */
+export const SESSION_ID_PATTERN =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 const octal = (mode: number): string => `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 
 function errorCode(error: unknown): string {

@@ -1,15 +1,31 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { constants } from 'node:fs';
-import { lstat, open, readFile } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { isExecutable } from './ffmpeg-binary';
-import type { SpawnFn } from './stream-session';
+import { SESSION_ID_PATTERN } from './private-dir';
 
 const execFileAsync = promisify(execFile);
 
-/** Name of the file in a session directory that records its ffmpeg's PID. */
+/** An ffmpeg child with all three pipes (stdin for 'q', stdout for -progress, stderr). */
+export type FfmpegChild = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/** `child_process.spawn` narrowed to what Vigil's ffmpeg runs use, so tests can wrap it. */
+export type SpawnFn = (
+  command: string,
+  args: readonly string[],
+  options: { stdio: ['pipe', 'pipe', 'pipe']; windowsHide: boolean },
+) => FfmpegChild;
+
+/** Name of the file in a session (or grab) directory that records its ffmpeg's PID. */
 export const PID_FILE = 'ffmpeg.pid';
+
+/** Records a run's PID in its private directory, for the start-up reaper of the next run. */
+export async function writePidFile(dir: string, pid: number): Promise<void> {
+  await writeFile(join(dir, PID_FILE), String(pid), { mode: 0o600 });
+}
 
 /** Where and how createGuardedSpawn looks for setpriv (tests point it at stand-ins). */
 export interface GuardedSpawnOptions {
@@ -41,7 +57,8 @@ export async function readPidFile(sessionDir: string): Promise<number> {
   }
 }
 
-const plainSpawn: SpawnFn = (command, args, options) => spawn(command, args, options);
+/** A spawn without the guard: where setpriv is missing, and for tools that run no camera. */
+export const plainSpawn: SpawnFn = (command, args, options) => spawn(command, args, options);
 
 /** Why `setpriv --pdeathsig` does not work here, or null when it does. */
 async function pdeathsigRefusal(setprivPath: string): Promise<string | null> {
@@ -128,4 +145,50 @@ export async function reapLeftover(options: ReapOptions): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** What the start-up sweep removed: folder names, and how many leftover ffmpeg it ended. */
+export interface SweepResult {
+  swept: string[];
+  reaped: number;
+}
+
+/**
+ * Cleans up after a crashed run: in a verified private root, every folder named like a
+ * session (or frame grab) that `inUse` does not claim is removed, after its ffmpeg (found by
+ * its pid file, ended only if its command line points into that folder) is ended.
+ */
+export async function sweepLeftovers(
+  root: string,
+  inUse: (name: string) => boolean,
+): Promise<SweepResult> {
+  const swept: string[] = [];
+  let reaped = 0;
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const { name } = entry;
+    if (!SESSION_ID_PATTERN.test(name) || inUse(name)) continue;
+    const dir = join(root, name);
+    // Only a real folder can be a crashed run's; anything else (a link) is removed itself.
+    const pid = entry.isDirectory() ? await readPidFile(dir) : 0;
+    if (pid && (await reapLeftover({ sessionDir: dir, pid }))) {
+      reaped++;
+      await waitForExit(pid, 1_000);
+    }
+    // rm removes links (this one, or any inside) and never follows them out of the root.
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    swept.push(name);
+  }
+  return { swept, reaped };
 }

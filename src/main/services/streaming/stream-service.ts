@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserFacingError } from '../../../shared/errors';
 import {
@@ -10,28 +9,25 @@ import {
   type StreamEndReason,
   type StreamInfo,
 } from '../../../shared/streams';
+import { SerialQueue } from '../async/serial-queue';
 import type { HlsProfile } from './ffmpeg-args';
 import { cachedUntilFailure, type FfmpegBinary } from './ffmpeg-binary';
-import { SerialQueue } from '../async/serial-queue';
+import { grabFrame, grabRefusedAtQuit } from './frame-grab';
 import { ensurePrivateRoot } from './private-dir';
-import { createGuardedSpawn, readPidFile, reapLeftover } from './process-guard';
-import type { SourceResolver, VideoCodec } from './source';
-import {
-  DEFAULT_TIMINGS,
-  StreamSession,
-  type SessionTimings,
-  type SpawnFn,
-} from './stream-session';
-
-/** Session directories are named by their id: a v4 UUID (lowercase, safe as a URL host). */
-export const SESSION_ID_PATTERN =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+import { createGuardedSpawn, sweepLeftovers, type SpawnFn } from './process-guard';
+import type { SourceResolver, StreamSource, VideoCodec } from './source';
+import { StreamDeadline } from './stream-deadline';
+import { DEFAULT_TIMINGS, type SessionTimings } from './session-config';
+import { StreamSession } from './stream-session';
 
 export interface StreamServiceOptions {
   /** The root of the session directories (the app: `<userData>/streams`); init proves it private. */
   tempRoot: string;
   sources: SourceResolver;
-  /** Finds and verifies ffmpeg; called on first start, retried after a failure. */
+  /**
+   * Finds and verifies ffmpeg. The service keeps the app's one cache of it: called on the
+   * first start or grab, again only after a failure.
+   */
   ffmpeg: () => Promise<FfmpegBinary>;
   /** Receives every state change, as plain data for renderers. */
   emit: (info: StreamInfo) => void;
@@ -46,18 +42,6 @@ export interface StreamServiceOptions {
   now?: () => number;
 }
 
-async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 function shuttingDown(): UserFacingError {
   return new UserFacingError('shutting-down', 'Vigil is quitting; streams cannot start now.');
 }
@@ -70,16 +54,14 @@ interface Entry {
   session: StreamSession;
   viewers: Set<ViewerId>;
   startedAt: number;
-  liveAt: number | null;
-  /** Base duration plus extensions; null = no limit. */
-  durationMs: number | null;
-  deadlineTimer: NodeJS.Timeout | null;
+  deadline: StreamDeadline;
   endReason: StreamEndReason | null;
 }
 
 /**
- * Owns every stream session: one ffmpeg per camera shared by its viewers, the
- * deadline of each, and the temp root they write into. Imports no Electron.
+ * Owns every ffmpeg the app runs: one stream session per camera shared by its viewers and
+ * the deadline of each, the frame grabs, the temp root they write into, and the process
+ * guard they all start under. Imports no Electron.
  */
 export class StreamService {
   private readonly opts: StreamServiceOptions;
@@ -91,8 +73,12 @@ export class StreamService {
   /** Per-camera queue so start/stop of one camera never interleave. */
   private readonly queues = new SerialQueue();
   private readonly learnedCodecs = new Map<string, VideoCodec>();
-  /** Set by stopAll (quit): nothing starts any more. */
+  /** Set by shutdown (quit): nothing starts any more. */
   private closed = false;
+  /** Aborted by shutdown: running and queued frame grabs end. */
+  private readonly quit = new AbortController();
+  /** Frame grabs under way (settled, never rejecting), awaited by shutdown. */
+  private readonly grabs = new Set<Promise<void>>();
   /** False once drawtext failed on this machine: later demo sessions start without the clock. */
   private demoClock = true;
   private readonly ffmpeg: () => Promise<FfmpegBinary>;
@@ -113,30 +99,16 @@ export class StreamService {
   /**
    * Creates the temp root, or refuses one that is not ours alone (UnsafeFolderError, a
    * message for the user), and cleans up after a crashed run: ends its ffmpeg processes
-   * (only those whose command line points into their session directory) and removes
-   * the directories.
+   * (streams and grabs; only those whose command line points into their own directory) and
+   * removes the directories.
    */
   async init(): Promise<string[]> {
     const guard = this.spawner();
     // Before the sweep reads or deletes anything in it: a real folder, ours, 0700.
     await ensurePrivateRoot(this.opts.tempRoot);
-    const swept: string[] = [];
-    let reaped = 0;
-    for (const entry of await readdir(this.opts.tempRoot, { withFileTypes: true })) {
-      const { name } = entry;
-      if (!SESSION_ID_PATTERN.test(name)) continue;
-      if ([...this.entries.values()].some((e) => e.session.id === name)) continue;
-      const dir = join(this.opts.tempRoot, name);
-      // Only a real folder can be a crashed session's; anything else (a link) is removed itself.
-      const pid = entry.isDirectory() ? await readPidFile(dir) : 0;
-      if (pid && (await reapLeftover({ sessionDir: dir, pid }))) {
-        reaped++;
-        await waitForExit(pid, 1_000);
-      }
-      // rm removes links (this one, or any inside) and never follows them out of the root.
-      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-      swept.push(name);
-    }
+    const { swept, reaped } = await sweepLeftovers(this.opts.tempRoot, (name) =>
+      [...this.entries.values()].some((e) => e.session.id === name),
+    );
     if (swept.length) {
       this.log(
         `swept ${String(swept.length)} stale session directories, ended ${String(reaped)} leftover ffmpeg`,
@@ -166,15 +138,9 @@ export class StreamService {
       // macOS/Windows: that ffmpeg would outlive the app).
       if (this.closed) throw shuttingDown();
       const existing = this.entries.get(cameraId);
-      if (existing && !existing.session.closing) {
+      if (existing && !existing.session.stopping) {
         existing.viewers.add(options.viewer);
-        // A new viewer gets at least the time it asked for.
-        if (existing.durationMs !== null) {
-          const elapsed = existing.liveAt === null ? 0 : this.now() - existing.liveAt;
-          existing.durationMs =
-            durationSec === 0 ? null : Math.max(existing.durationMs, elapsed + durationSec * 1000);
-          this.armDeadline(existing);
-        }
+        existing.deadline.grant(durationSec);
         return this.publish(existing);
       }
       return this.launch(cameraId, durationSec, options.viewer);
@@ -194,9 +160,12 @@ export class StreamService {
       cameraId,
       viewers: new Set([viewer]),
       startedAt: this.now(),
-      liveAt: null,
-      durationMs: durationSec === 0 ? null : durationSec * 1000,
-      deadlineTimer: null,
+      // Ends this entry's session, never a newer one of the same camera.
+      deadline: new StreamDeadline(durationSec, this.now, () => {
+        void this.queues.run(cameraId, () =>
+          this.entries.get(cameraId) === entry ? this.stopEntry(entry, 'timeout') : undefined,
+        );
+      }),
       endReason: null,
       session: new StreamSession({
         id,
@@ -228,39 +197,15 @@ export class StreamService {
 
   private onSessionChange(entry: Entry): void {
     const { session } = entry;
-    if (session.phase === 'live' && entry.liveAt === null) {
-      // The countdown counts seconds of picture, not of connecting.
-      entry.liveAt = this.now();
-      this.armDeadline(entry);
-    }
+    if (session.phase === 'live') entry.deadline.startCounting();
     const current = this.entries.get(entry.cameraId) === entry;
     if (session.phase === 'ended' || session.phase === 'failed') {
-      if (entry.deadlineTimer) clearTimeout(entry.deadlineTimer);
+      entry.deadline.clear();
       if (current) this.entries.delete(entry.cameraId);
     }
     // A replaced session (Retry while it was still going down) keeps quiet: its late
     // 'ended' would otherwise overwrite the new session in every window of this camera.
     if (current) this.publish(entry);
-  }
-
-  private deadlineOf(entry: Entry): number | null {
-    if (entry.durationMs === null || entry.liveAt === null) return null;
-    return entry.liveAt + entry.durationMs;
-  }
-
-  private armDeadline(entry: Entry): void {
-    if (entry.deadlineTimer) clearTimeout(entry.deadlineTimer);
-    entry.deadlineTimer = null;
-    const deadline = this.deadlineOf(entry);
-    if (deadline === null) return;
-    // Ends this entry's session, never a newer one of the same camera.
-    entry.deadlineTimer = setTimeout(
-      () =>
-        void this.queues.run(entry.cameraId, () =>
-          this.entries.get(entry.cameraId) === entry ? this.finish(entry, 'timeout') : undefined,
-        ),
-      Math.max(0, deadline - this.now()),
-    );
   }
 
   private info(entry: Entry): StreamInfo {
@@ -271,10 +216,10 @@ export class StreamService {
       sessionId: session.id,
       state,
       // A failing session is still 'live' until its teardown ends: no URL to play by then.
-      url: state === 'live' && !session.closing ? streamUrl(session.id) : null,
+      url: state === 'live' && !session.stopping ? streamUrl(session.id) : null,
       startedAt: entry.startedAt,
-      deadline: this.deadlineOf(entry),
-      timeLimitSec: entry.durationMs === null ? null : entry.durationMs / 1000,
+      deadline: entry.deadline.at,
+      timeLimitSec: entry.deadline.limitSec,
       viewers: entry.viewers.size,
       endReason: state === 'ended' ? (entry.endReason ?? 'stopped') : null,
       failure: state === 'failed' ? session.failure : null,
@@ -289,8 +234,8 @@ export class StreamService {
     return info;
   }
 
-  /** A viewer lets go; the session ends when its last viewer has. */
-  stop(cameraId: string, viewer: ViewerId): Promise<void> {
+  /** A viewer lets go; the session stops when its last viewer has. */
+  release(cameraId: string, viewer: ViewerId): Promise<void> {
     return this.queues.run(cameraId, async () => {
       const entry = this.entries.get(cameraId);
       // Not this viewer's session (releaseViewer also queues behind unrelated starts): no news.
@@ -299,32 +244,58 @@ export class StreamService {
         this.publish(entry);
         return;
       }
-      await this.finish(entry, 'stopped');
+      await this.stopEntry(entry, 'stopped');
     });
   }
 
-  /** Ends a camera's session for every viewer (tray "Stop", deadline, quit). */
-  endSession(cameraId: string, reason: StreamEndReason = 'stopped'): Promise<void> {
+  /** Stops a camera's session for every viewer (tray "Stop", a removed camera). */
+  stop(cameraId: string, reason: StreamEndReason = 'stopped'): Promise<void> {
     return this.queues.run(cameraId, async () => {
       const entry = this.entries.get(cameraId);
-      if (entry) await this.finish(entry, reason);
+      if (entry) await this.stopEntry(entry, reason);
     });
   }
 
   /**
-   * Drops a viewer from every session it holds (its window closed), including sessions
+   * Releases a viewer from every session it holds (its window closed), including sessions
    * still queued or launching for it: the release is queued behind them per camera.
    */
   async releaseViewer(viewer: ViewerId): Promise<void> {
     const cameras = [...new Set([...this.entries.keys(), ...this.queues.busyKeys()])].filter(
       (cameraId) => this.entries.get(cameraId)?.viewers.has(viewer) || this.queues.isBusy(cameraId),
     );
-    await Promise.all(cameras.map((cameraId) => this.stop(cameraId, viewer)));
+    await Promise.all(cameras.map((cameraId) => this.release(cameraId, viewer)));
   }
 
-  private async finish(entry: Entry, reason: StreamEndReason): Promise<void> {
+  /**
+   * A camera's settings changed: forgets what was learned from its old source (the codec),
+   * and restarts its running session, if any, from the source resolved afresh: same session
+   * id, viewers and deadline, so every window resumes by itself (reconnecting → live, or
+   * starting → live before the first picture). Queued with the camera's starts and stops.
+   * A camera that no longer resolves (removed meanwhile) has its session stopped.
+   */
+  cameraChanged(cameraId: string): Promise<void> {
+    return this.queues.run(cameraId, async () => {
+      this.learnedCodecs.delete(cameraId);
+      const entry = this.entries.get(cameraId);
+      if (!entry || entry.session.stopping) return;
+      let source: StreamSource;
+      try {
+        source = await this.opts.sources.resolve(cameraId);
+      } catch (error) {
+        this.log(
+          `camera ${cameraId} changed and cannot be streamed any more (${error instanceof Error ? error.message : String(error)}); stopping its session`,
+        );
+        await this.stopEntry(entry, 'stopped');
+        return;
+      }
+      await entry.session.restart(source);
+    });
+  }
+
+  private async stopEntry(entry: Entry, reason: StreamEndReason): Promise<void> {
     entry.endReason ??= reason;
-    if (entry.deadlineTimer) clearTimeout(entry.deadlineTimer);
+    entry.deadline.clear();
     await entry.session.stop();
   }
 
@@ -332,7 +303,7 @@ export class StreamService {
   extend(cameraId: string, seconds: number): Promise<StreamInfo> {
     return this.queues.run(cameraId, () => {
       const entry = this.entries.get(cameraId);
-      if (!entry || entry.session.closing) {
+      if (!entry || entry.session.stopping) {
         throw new UserFacingError('not-streaming', 'This camera is not streaming. Start it first.');
       }
       if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_STREAM_DURATION_SEC) {
@@ -341,12 +312,7 @@ export class StreamService {
           `Extend by 1 to ${String(MAX_STREAM_DURATION_SEC)} seconds.`,
         );
       }
-      if (entry.durationMs !== null) {
-        const elapsed = entry.liveAt === null ? 0 : this.now() - entry.liveAt;
-        const cap = elapsed + MAX_STREAM_DURATION_SEC * 1000;
-        entry.durationMs = Math.min(entry.durationMs + seconds * 1000, cap);
-        this.armDeadline(entry);
-      }
+      entry.deadline.extend(seconds);
       return this.publish(entry);
     });
   }
@@ -360,7 +326,7 @@ export class StreamService {
   liveDirectory(sessionId: string): string | undefined {
     for (const entry of this.entries.values()) {
       const { session } = entry;
-      if (session.id === sessionId && session.phase === 'live' && !session.closing)
+      if (session.id === sessionId && session.phase === 'live' && !session.stopping)
         return session.dir;
     }
     return undefined;
@@ -376,12 +342,43 @@ export class StreamService {
   /** Stops every session, including those still queued or launching (tray "Stop all"). */
   async stopAll(reason: StreamEndReason = 'stopped'): Promise<void> {
     const cameras = new Set([...this.entries.keys(), ...this.queues.busyKeys()]);
-    await Promise.all([...cameras].map((id) => this.endSession(id, reason)));
+    await Promise.all([...cameras].map((id) => this.stop(id, reason)));
   }
 
-  /** Quit: stops every session and refuses any start from now on, queued ones included. */
+  /**
+   * Takes one JPEG frame of a source (a snapshot, "Test connection") with the streams'
+   * ffmpeg, under the same process guard: spawned with the parent-death signal, its pid file
+   * in its own folder in the stream root (swept at the next start after a crash), and ended
+   * by shutdown. At most MAX_CONCURRENT_GRABS run at once; the others queue.
+   */
+  grabFrame(source: StreamSource, options: { timeoutMs?: number } = {}): Promise<Buffer> {
+    if (this.closed) return Promise.reject(grabRefusedAtQuit());
+    const grab = (async () => {
+      const [binary, spawn] = await Promise.all([this.ffmpeg(), this.spawner()]);
+      return grabFrame(binary.path, source, {
+        ...options,
+        workDir: this.opts.tempRoot,
+        spawn,
+        signal: this.quit.signal,
+        stopStepMs: this.timings.stopStepMs,
+      });
+    })();
+    const settled = grab.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.grabs.add(settled);
+    void settled.then(() => this.grabs.delete(settled));
+    return grab;
+  }
+
+  /**
+   * Quit: stops every session and ends every frame grab (their ffmpeg down the stop ladder,
+   * their folders removed), and refuses any start or grab from now on, queued ones included.
+   */
   async shutdown(): Promise<void> {
     this.closed = true;
-    await this.stopAll('shutdown');
+    this.quit.abort();
+    await Promise.all([this.stopAll('shutdown'), ...this.grabs]);
   }
 }

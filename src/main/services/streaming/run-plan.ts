@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import {
+  buildFfmpegArgs,
+  INPUT_LIST_NAME,
+  rtspInputList,
+  VIGIL_HLS,
+  type HlsProfile,
+} from './ffmpeg-args';
+import type { FfmpegBinary } from './ffmpeg-binary';
+import { clockFailed, probeTooShort } from './ffmpeg-stderr';
+import type { StreamSource, VideoCodec } from './source';
+
+export interface RunPlanOptions {
+  source: StreamSource;
+  binary: FfmpegBinary;
+  /** ffmpeg's RTSP socket timeout. */
+  socketTimeoutMs: number;
+  /** What an earlier session of this camera learned it sends. */
+  knownCodec?: VideoCodec;
+  hls?: HlsProfile;
+  /** The font for the demo's clock (a packaged file; see resources/fonts). */
+  demoFontFile?: string;
+  /** False once the demo's clock failed to draw on this machine: start without it. */
+  demoClock?: boolean;
+}
+
+/** What a session writes before a run: the run's arguments, and its private input list. */
+export interface RunLaunch {
+  args: string[];
+  /** RTSP only: the ffconcat list naming the relay (written 0600 into the session folder). */
+  inputList: { path: string; text: string } | null;
+}
+
+/** The change that may let the next run work after one ended before its first picture. */
+export type EarlyExitFix = 'full-probe' | 'no-clock';
+
+/**
+ * How a session's next ffmpeg run is set up (copy or transcode, a small or a full probe, the
+ * demo's clock), and what a run teaches about the next: the codec it reports, or why it
+ * ended before the first picture. Camera and session state stay with the session.
+ */
+export class RunPlan {
+  private source: StreamSource;
+  private codec: VideoCodec | undefined;
+  /** Whether the demo draws its clock; dropped once drawtext fails. */
+  private clock: boolean;
+  /** Set once the small probe proved too short for this camera: probe fully from then on. */
+  private fullProbe = false;
+
+  constructor(private readonly opts: RunPlanOptions) {
+    this.source = opts.source;
+    this.codec = opts.knownCodec;
+    this.clock = this.clockWanted();
+  }
+
+  /** Forgets everything learned about the old source: the camera's settings changed. */
+  reset(source: StreamSource): void {
+    this.source = source;
+    this.codec = undefined;
+    this.fullProbe = false;
+    this.clock = this.clockWanted();
+  }
+
+  /** The arguments of a run writing into `dir`; an RTSP source is read through `relayUrl`. */
+  launch(dir: string, relayUrl: string | null): RunLaunch {
+    const { source } = this;
+    const fastProbe = this.fastProbe;
+    let inputList: RunLaunch['inputList'] = null;
+    if (source.kind === 'rtsp' && relayUrl !== null) {
+      inputList = {
+        path: join(dir, INPUT_LIST_NAME),
+        text: rtspInputList(relayUrl, {
+          transport: source.transport ?? 'tcp',
+          socketTimeoutMs: this.opts.socketTimeoutMs,
+          fastProbe,
+        }),
+      };
+    }
+    const args = buildFfmpegArgs({
+      source,
+      ...(inputList ? { inputList: inputList.path } : {}),
+      outDir: dir,
+      socketTimeoutMs: this.opts.socketTimeoutMs,
+      ...(this.codec ? { knownCodec: this.codec } : {}),
+      hasDrawtext: this.clock,
+      ...(this.opts.demoFontFile ? { demoFontFile: this.opts.demoFontFile } : {}),
+      hls: { ...(this.opts.hls ?? VIGIL_HLS), fastProbe },
+    });
+    return { args, inputList };
+  }
+
+  /**
+   * The camera sends `codec`: true when the run copying it must be replaced by one that
+   * transcodes to H.264 (Chromium plays no H.265 or MJPEG), which the next launch does.
+   */
+  needsTranscode(codec: VideoCodec): boolean {
+    if (this.source.kind !== 'rtsp') return false;
+    const copying = (this.codec ?? this.source.videoCodec ?? 'h264') === 'h264';
+    if (codec === 'h264' || !copying) return false;
+    this.codec = codec;
+    return true;
+  }
+
+  /** A run ended before its first picture: the fix the next launch applies, if any. */
+  fixAfterEarlyExit(stderr: string): EarlyExitFix | null {
+    if (this.fastProbe && probeTooShort(stderr)) {
+      this.fullProbe = true;
+      return 'full-probe';
+    }
+    if (this.clock && clockFailed(stderr)) {
+      this.clock = false;
+      return 'no-clock';
+    }
+    return null;
+  }
+
+  private get fastProbe(): boolean {
+    return !this.fullProbe && (this.opts.hls ?? VIGIL_HLS).fastProbe;
+  }
+
+  private clockWanted(): boolean {
+    return (
+      this.source.kind === 'demo' &&
+      this.opts.demoClock !== false &&
+      this.opts.binary.filters.has('drawtext')
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { StreamFailure } from '../../../shared/streams';
+import type { HlsProfile } from './ffmpeg-args';
+import type { FfmpegBinary } from './ffmpeg-binary';
+import type { SpawnFn } from './process-guard';
+import type { StreamSource, VideoCodec } from './source';
+
+/** What one session is made of; the stream service fills it in. */
+export interface SessionOptions {
+  id: string;
+  dir: string;
+  source: StreamSource;
+  binary: FfmpegBinary;
+  spawn: SpawnFn;
+  timings: SessionTimings;
+  knownCodec?: VideoCodec;
+  hls?: HlsProfile;
+  /** The font for the demo's clock (a packaged file; see resources/fonts). */
+  demoFontFile?: string;
+  /** False once the demo's clock failed to draw on this machine: start without it. */
+  demoClock?: boolean;
+  /** Called when the demo's clock could not be drawn (so later sessions skip it). */
+  onClockFailed?: () => void;
+  /** Called on every phase change (read the session's public fields). */
+  onChange: () => void;
+  /** Called when ffmpeg reports the camera's video codec. */
+  onCodec?: (codec: VideoCodec) => void;
+  log: (line: string) => void;
+}
+
+/** How long each step of a session may take; tests shorten them. */
+export interface SessionTimings {
+  /** ffmpeg's RTSP socket timeout. */
+  socketTimeoutMs: number;
+  /** Spawn → first finished segment, unless the source sets its own. */
+  startTimeoutMs: number;
+  /** While live: no progress report from ffmpeg for this long means the camera froze. */
+  stallTimeoutMs: number;
+  /** Wait after each rung of the stop ladder (q, SIGTERM) before the next. */
+  stopStepMs: number;
+}
+
+/** The timings the app runs with. */
+export const DEFAULT_TIMINGS: SessionTimings = {
+  socketTimeoutMs: 3_000,
+  startTimeoutMs: 9_000,
+  stallTimeoutMs: 5_000,
+  stopStepMs: 400,
+};
+
+/**
+ * How long to wait before each reconnect attempt after a live camera drops (then every 10 s
+ * until the session's deadline). The deadline keeps running meanwhile.
+ */
+export const RECONNECT_LADDER_MS = [500, 1_000, 2_000, 5_000, 10_000];
+
+// A camera that refuses us, or sends us elsewhere, will not change its mind by retrying.
+const NOT_RETRIED = new Set([
+  'unauthorized',
+  'not-found',
+  'redirected',
+  'unsupported',
+  'ffmpeg-missing',
+]);
+
+/** True when a live camera's drop is worth reconnecting for (not a refusal or a redirect). */
+export function worthReconnecting(failure: StreamFailure): boolean {
+  return !NOT_RETRIED.has(failure.reason);
+}
+
+/** The wait before reconnect attempt `attempt` (1, 2, …). */
+export function reconnectDelayMs(attempt: number): number {
+  return RECONNECT_LADDER_MS[Math.min(attempt, RECONNECT_LADDER_MS.length) - 1] ?? 10_000;
+}
