@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SavedFile } from '../shared/ipc-contract';
 import type { WindowPort } from './ipc/window-handlers';
 import { fitToDisplays, type WindowStateStore } from './window-state';
+import { DASHBOARD_DEFAULT, DASHBOARD_MIN, LIVE_DEFAULT, LIVE_MIN } from './window-sizes';
 import { createSecureWindow, loadPage } from './windows';
 
 /** The viewer id main uses for a window's stream references. */
@@ -23,9 +24,6 @@ export interface WindowManagerOptions {
   onLiveWindow?: (cameraId: string, viewer: string) => void;
 }
 
-export const LIVE_DEFAULT = { width: 800, height: 600 };
-export const DASHBOARD_DEFAULT = { width: 1180, height: 780 };
-
 /** Windows keyed by role: the dashboard, and one live window per camera. */
 export class WindowManager implements WindowPort {
   private dashboard: BrowserWindow | null = null;
@@ -38,7 +36,7 @@ export class WindowManager implements WindowPort {
       this.reveal(this.dashboard);
       return;
     }
-    const win = this.create('dashboard', 'Vigil', DASHBOARD_DEFAULT, false);
+    const win = this.create('dashboard', 'Vigil', DASHBOARD_DEFAULT, DASHBOARD_MIN, false);
     this.dashboard = win;
     this.track(win, 'dashboard', () => (this.dashboard = null));
     await loadPage(win, 'index.html');
@@ -52,7 +50,7 @@ export class WindowManager implements WindowPort {
       return;
     }
     const key = `live:${cameraId}`;
-    const win = this.create(key, this.opts.cameraName(cameraId), LIVE_DEFAULT, true);
+    const win = this.create(key, this.opts.cameraName(cameraId), LIVE_DEFAULT, LIVE_MIN, true);
     this.live.set(cameraId, win);
     this.track(win, key, () => this.live.delete(cameraId));
     this.opts.onLiveWindow?.(cameraId, viewerOf(win));
@@ -88,6 +86,7 @@ export class WindowManager implements WindowPort {
     key: string,
     title: string,
     fallback: { width: number; height: number },
+    min: { width: number; height: number },
     live: boolean,
   ): BrowserWindow {
     const saved = this.opts.bounds.get(key);
@@ -95,7 +94,16 @@ export class WindowManager implements WindowPort {
       saved ?? fallback,
       screen.getAllDisplays().map((d) => d.workArea),
     );
-    return createSecureWindow({ title, ...bounds, keepRunningInBackground: live });
+    return createSecureWindow({
+      title,
+      ...bounds,
+      // Bounds saved before a minimum existed (or raised) come back at least that large.
+      width: Math.max(bounds.width, min.width),
+      height: Math.max(bounds.height, min.height),
+      minWidth: min.width,
+      minHeight: min.height,
+      keepRunningInBackground: live,
+    });
   }
 
   private reveal(win: BrowserWindow): void {

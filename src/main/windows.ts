@@ -69,6 +69,9 @@ export interface SecureWindowOptions {
   height: number;
   x?: number;
   y?: number;
+  /** Electron's minimum size (frame included): below it the page would hide controls. */
+  minWidth?: number;
+  minHeight?: number;
   /** Live windows keep playing (and counting frames) while in the background. */
   keepRunningInBackground?: boolean;
 }

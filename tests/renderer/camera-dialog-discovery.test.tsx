@@ -1,3 +1,4 @@
+import './dialog-stand-in';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIpcRouter, type InvokeEventLike } from '../../src/main/ipc/handle';

@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Camera, CameraSnapshot, CameraStatus } from '../../../shared/cameras';
 import type { StreamInfo } from '../../../shared/streams';
 import { formatAge, formatRemaining } from '../common/format';
+import { MenuButton } from '../common/MenuButton';
+import { RemoveConfirmation } from './RemoveConfirmation';
 
 export interface CameraCardProps {
   camera: Camera;
@@ -16,6 +18,8 @@ export interface CameraCardProps {
   onRemove: (camera: Camera) => void;
   onCopyUrl: (camera: Camera) => void;
   onTest: (camera: Camera) => void;
+  /** The built-in demo camera's menu: hide it from the dashboard. */
+  onHide?: (camera: Camera) => void;
 }
 
 const STATUS_LABEL: Record<CameraStatus['state'], string> = {
@@ -53,14 +57,10 @@ export function startBlockedReason(status: CameraStatus | undefined): string | n
 /** One camera on the dashboard: picture, status, and what you can do with it. */
 export function CameraCard(props: CameraCardProps) {
   const { camera, status, snapshot, stream, now } = props;
-  const [menuOpen, setMenuOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const moreRef = useRef<HTMLButtonElement>(null);
   const blocked = startBlockedReason(status);
   const state = status?.state ?? 'checking';
-  const act = (fn: (c: Camera) => void) => () => {
-    setMenuOpen(false);
-    fn(camera);
-  };
 
   return (
     <article className="card camera-card" aria-label={camera.name} data-camera-id={camera.id}>
@@ -103,63 +103,42 @@ export function CameraCard(props: CameraCardProps) {
               {stream ? 'Open live view' : 'Start live stream'}
             </button>
           </span>
-          {camera.builtIn ? null : (
-            <div className="menu">
-              <button
-                aria-haspopup="menu"
-                aria-expanded={menuOpen}
-                onClick={() => setMenuOpen((o) => !o)}
-              >
-                More
-              </button>
-              {menuOpen ? (
-                <div role="menu" className="menu-list">
-                  <button role="menuitem" onClick={act(props.onEdit)}>
-                    Edit
-                  </button>
-                  <button role="menuitem" onClick={act(props.onTest)}>
-                    Test connection
-                  </button>
-                  {camera.rtspUrl ? (
-                    <button role="menuitem" onClick={act(props.onCopyUrl)}>
-                      Copy RTSP URL
-                    </button>
-                  ) : null}
-                  <button
-                    role="menuitem"
-                    className="danger"
-                    onClick={() => {
-                      setMenuOpen(false);
-                      setConfirming(true);
-                    }}
-                  >
-                    Remove…
-                  </button>
-                </div>
-              ) : null}
-            </div>
+          {camera.builtIn ? (
+            props.onHide ? (
+              <MenuButton
+                label="More"
+                items={[{ label: 'Hide demo camera', onSelect: () => props.onHide?.(camera) }]}
+              />
+            ) : null
+          ) : (
+            <MenuButton
+              label="More"
+              buttonRef={moreRef}
+              items={[
+                { label: 'Edit', onSelect: () => props.onEdit(camera) },
+                { label: 'Test connection', onSelect: () => props.onTest(camera) },
+                ...(camera.rtspUrl
+                  ? [{ label: 'Copy RTSP URL', onSelect: () => props.onCopyUrl(camera) }]
+                  : []),
+                { label: 'Remove…', danger: true, onSelect: () => setConfirming(true) },
+              ]}
+            />
           )}
         </div>
         {blocked ? <p className="hint">{blocked}</p> : null}
       </div>
       {confirming ? (
-        <div role="alertdialog" aria-label={`Remove ${camera.name}?`} className="confirm">
-          <p>
-            Remove <strong>{camera.name}</strong> from Vigil? Its saved password is deleted too.
-          </p>
-          <div className="confirm-actions">
-            <button onClick={() => setConfirming(false)}>Cancel</button>
-            <button
-              className="danger"
-              onClick={() => {
-                setConfirming(false);
-                props.onRemove(camera);
-              }}
-            >
-              Remove
-            </button>
-          </div>
-        </div>
+        <RemoveConfirmation
+          name={camera.name}
+          onCancel={() => {
+            setConfirming(false);
+            moreRef.current?.focus();
+          }}
+          onRemove={() => {
+            setConfirming(false);
+            props.onRemove(camera);
+          }}
+        />
       ) : null}
     </article>
   );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Camera } from '../../../shared/cameras';
+import type { Camera, DemoCameraChange } from '../../../shared/cameras';
 import { messageOf } from '../common/format';
 import { useNow } from '../common/use-now';
 import { vigil } from '../common/vigil';
@@ -23,6 +23,7 @@ export function Dashboard() {
   const snapshotErrors = useDashboard((s) => s.snapshotErrors);
   const streams = useDashboard((s) => s.streams);
   const notices = useDashboard((s) => s.notices);
+  const demo = useDashboard((s) => s.demo);
   const now = useNow(1000);
   const [dialog, setDialog] = useState<{ camera?: Camera } | null>(null);
   const [toast, setToast] = useState<Toast | null>(null);
@@ -32,7 +33,18 @@ export function Dashboard() {
       .then((text) => setToast(text ? { kind: 'ok', text } : null))
       .catch((e: unknown) => setToast({ kind: 'error', text: messageOf(e) }));
   };
-  const onlyDemo = cameras.length > 0 && cameras.every((c) => c.builtIn);
+  const noCameras = cameras.every((c) => c.builtIn);
+  const demoListed = cameras.some((c) => c.builtIn);
+  // Main answers with the setting as saved; the list follows in its own event.
+  const changeDemo = (change: DemoCameraChange) =>
+    attempt(() =>
+      vigil()
+        .cameras.setDemo(change)
+        .then((state) => {
+          useDashboard.getState().setDemo(state);
+          return null;
+        }),
+    );
 
   return (
     <main className="dashboard">
@@ -47,12 +59,27 @@ export function Dashboard() {
           {n.message}
         </p>
       ))}
-      {onlyDemo ? (
+      {loaded && demo?.notice && !demoListed ? (
+        <div className="notice notice-info" role="status" aria-label="Demo camera hidden">
+          <p>
+            Your first camera is added, so the demo camera is now hidden. A demo window that is open
+            keeps playing until you close it. You can bring the demo camera back any time with Show
+            demo camera.
+          </p>
+          <div className="confirm-actions">
+            <button onClick={() => changeDemo({ show: true })}>Show demo camera</button>
+            <button onClick={() => changeDemo({ dismissNotice: true })}>Dismiss</button>
+          </div>
+        </div>
+      ) : null}
+      {loaded && noCameras ? (
         <section className="empty" aria-label="Getting started">
           <h2>Watch your first camera</h2>
           <p>
-            The demo camera below plays a test picture right away. Add your own camera by searching
-            your network, by its ONVIF address, or by an RTSP URL.
+            {demoListed
+              ? 'The demo camera below plays a test picture right away. '
+              : 'The demo camera is hidden. '}
+            Add your own camera by searching your network, by its ONVIF address, or by an RTSP URL.
           </p>
         </section>
       ) : null}
@@ -96,9 +123,15 @@ export function Dashboard() {
                   .then((r) => `${c.name}: ${r.message}`),
               )
             }
+            onHide={() => changeDemo({ show: false })}
           />
         ))}
       </section>
+      {loaded && !demoListed && !demo?.notice ? (
+        <p className="hint">
+          <button onClick={() => changeDemo({ show: true })}>Show demo camera</button>
+        </p>
+      ) : null}
       {toast ? (
         <div
           className={`toast toast-${toast.kind}`}

@@ -1,5 +1,11 @@
 import { create } from 'zustand';
-import type { Camera, CameraSnapshot, CamerasNotice, CameraStatus } from '../../../shared/cameras';
+import type {
+  Camera,
+  CameraSnapshot,
+  CamerasNotice,
+  CameraStatus,
+  DemoCameraState,
+} from '../../../shared/cameras';
 import type { StreamInfo } from '../../../shared/streams';
 
 /** The dashboard's view of main's facts; fed only by main's answers and events. */
@@ -13,6 +19,8 @@ export interface DashboardState {
   /** Active sessions by camera id (waking, starting, live, reconnecting, stopping). */
   streams: Record<string, StreamInfo>;
   notices: CamerasNotice[];
+  /** The demo camera's setting; null until main has answered. */
+  demo: DemoCameraState | null;
   setCameras(cameras: Camera[]): void;
   setStatus(status: CameraStatus): void;
   setSnapshot(snapshot: CameraSnapshot): void;
@@ -20,6 +28,7 @@ export interface DashboardState {
   setStream(info: StreamInfo): void;
   replaceStreams(list: StreamInfo[]): void;
   setNotices(notices: CamerasNotice[]): void;
+  setDemo(demo: DemoCameraState): void;
   setLoaded(): void;
 }
 
@@ -33,6 +42,7 @@ export const useDashboard = create<DashboardState>()((set) => ({
   snapshotErrors: {},
   streams: {},
   notices: [],
+  demo: null,
   setCameras: (cameras) => set({ cameras }),
   setStatus: (status) => set((s) => ({ statuses: { ...s.statuses, [status.cameraId]: status } })),
   setSnapshot: (snapshot) =>
@@ -57,5 +67,6 @@ export const useDashboard = create<DashboardState>()((set) => ({
       ),
     }),
   setNotices: (notices) => set({ notices }),
+  setDemo: (demo) => set({ demo }),
   setLoaded: () => set({ loaded: true }),
 }));

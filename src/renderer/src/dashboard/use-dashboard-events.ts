@@ -28,14 +28,16 @@ export function useDashboardEvents(): void {
       }),
       api.cameras.onSnapshot((snapshot) => store.setSnapshot(snapshot)),
       api.streams.onState((info) => store.setStream(info)),
+      api.cameras.onDemoChanged((demo) => store.setDemo(demo)),
     ];
     void Promise.all([
       api.cameras.list(),
       api.cameras.status(),
       api.streams.list(),
       api.cameras.notices(),
+      api.cameras.demo(),
     ])
-      .then(([cameras, statuses, streams, notices]) => {
+      .then(([cameras, statuses, streams, notices, demo]) => {
         store.setCameras(cameras);
         for (const status of statuses) {
           store.setStatus(status);
@@ -43,6 +45,7 @@ export function useDashboardEvents(): void {
         }
         store.replaceStreams(streams);
         store.setNotices(notices);
+        store.setDemo(demo);
       })
       .finally(() => store.setLoaded());
     return () => {

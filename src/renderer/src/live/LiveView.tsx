@@ -13,6 +13,7 @@ export function statusLine(
   info: StreamInfo | null,
   player: PlayerPhase,
   error: string | null,
+  paused = false,
 ): string {
   if (error) return error;
   if (!info) return 'Connecting…';
@@ -33,8 +34,23 @@ export function statusLine(
     case 'live':
       if (player === 'reconnecting') return 'Reconnecting…';
       if (player === 'stalled') return 'The picture stopped. Retry, or check the camera.';
-      return player === 'playing' ? 'Live' : 'Connecting…';
+      // A still picture is not live, even while the stream behind it is.
+      if (player === 'playing') return paused ? 'Paused' : 'Live';
+      return 'Connecting…';
   }
+}
+
+/**
+ * True for a control that answers Space (and Enter) itself: the window's shortcuts leave those
+ * keys to it, so Space on a focused button presses the button.
+ */
+function ownsSpace(target: EventTarget | null): boolean {
+  return (
+    target instanceof Element &&
+    target.closest(
+      'button, a[href], input, select, textarea, summary, [role="button"], [role="menuitem"]',
+    ) !== null
+  );
 }
 
 /** One camera's live window: picture, countdown from main's deadline, and controls. */
@@ -48,6 +64,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const [muted, setMuted] = useState(true);
   const [showStats, setShowStats] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  const [paused, setPaused] = useState(false);
   const now = useNow(250);
   const live = info?.state === 'live' ? info.url : null;
   const player = useLivePlayer(videoRef, live);
@@ -117,6 +134,24 @@ export function LiveView({ cameraId }: { cameraId: string }) {
       .catch((e: unknown) => setError(messageOf(e)));
   };
 
+  // The element's own state, so a pause from anywhere (Space, the platform) is shown as one.
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return undefined;
+    const sync = () => setPaused(video.paused);
+    const events = ['play', 'pause', 'playing', 'emptied'] as const;
+    for (const name of events) video.addEventListener(name, sync);
+    return () => {
+      for (const name of events) video.removeEventListener(name, sync);
+    };
+  }, []);
+
+  const togglePause = useCallback(() => {
+    const video = videoRef.current;
+    if (video?.paused) void video.play().catch(() => undefined);
+    else video?.pause();
+  }, []);
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (
@@ -126,27 +161,31 @@ export function LiveView({ cameraId }: { cameraId: string }) {
         event.altKey
       )
         return;
-      const video = videoRef.current;
       if (event.key === ' ') {
+        if (ownsSpace(event.target)) return;
         event.preventDefault();
-        if (video?.paused) void video.play().catch(() => undefined);
-        else video?.pause();
+        togglePause();
       } else if (event.key === 'm' || event.key === 'M') setMuted((m) => !m);
       else if (event.key === 'f' || event.key === 'F') toggleFullscreen();
       else if (event.key === 'Escape' && document.fullscreenElement) void document.exitFullscreen();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [toggleFullscreen]);
+  }, [toggleFullscreen, togglePause]);
 
   const state = info?.state ?? 'starting';
   const running =
     state === 'waking' || state === 'starting' || state === 'live' || state === 'reconnecting';
   const failed = state === 'failed' || player.phase === 'stalled';
-  const line = statusLine(info, player.phase, error);
+  const playing = state === 'live' && player.phase === 'playing';
+  const showsPause = playing && paused && !error;
+  const line = statusLine(info, player.phase, error, paused);
+  // The footer says Live or Paused while the picture plays; other news is in the overlay.
+  const shown = playing ? (paused ? 'Paused' : 'Live') : line;
 
   return (
     <main className={`live live-${state}`}>
+      <h1 className="visually-hidden">{name}</h1>
       <div className="stage" ref={stageRef}>
         <video
           ref={videoRef}
@@ -156,13 +195,22 @@ export function LiveView({ cameraId }: { cameraId: string }) {
           poster={poster}
           aria-label={`${name} live video`}
         />
-        {!(state === 'live' && player.phase === 'playing') ? (
+        {!playing || showsPause ? (
           <div
             className={`stage-status ${failed || error ? 'stage-error' : ''}`}
             role={failed || error ? 'alert' : 'status'}
           >
-            {running && !failed && !error ? <span className="spinner" aria-hidden="true" /> : null}
+            {running && !failed && !error && !showsPause ? (
+              <span className="spinner" aria-hidden="true" />
+            ) : null}
             <span className="status-line">{line}</span>
+            {showsPause ? (
+              <div className="stage-actions">
+                <button className="primary" onClick={togglePause} title="Resume (Space)">
+                  Resume
+                </button>
+              </div>
+            ) : null}
             {failed || error ? (
               <div className="stage-actions">
                 <button
@@ -197,41 +245,57 @@ export function LiveView({ cameraId }: { cameraId: string }) {
         ) : null}
       </div>
       <footer className="controls">
-        <span className={`dot dot-${state}`} aria-hidden="true" />
-        <span className="live-status" role="status" aria-label="Stream status">
-          {state === 'live' && player.phase === 'playing' ? 'Live' : line}
-        </span>
-        <span className="countdown" aria-label="Time left">
-          {info?.deadline
-            ? formatRemaining(info.deadline, now)
-            : info && info.timeLimitSec === null
-              ? 'No limit'
-              : ''}
-        </span>
-        <span className="spacer" />
-        {saved ? <span className="hint">{saved}</span> : null}
-        <button
-          onClick={extend}
-          disabled={!running || info?.timeLimitSec === null}
-          title="Watch 60 seconds longer"
-        >
-          +60 s
-        </button>
-        <button onClick={() => setMuted((m) => !m)} aria-pressed={!muted} title="Mute (M)">
-          {muted ? 'Unmute' : 'Mute'}
-        </button>
-        <button onClick={saveSnapshot} disabled={state !== 'live'} title="Save a PNG of this frame">
-          Snapshot
-        </button>
-        <button onClick={() => setShowStats((s) => !s)} aria-pressed={showStats} title="Statistics">
-          Stats
-        </button>
-        <button onClick={toggleFullscreen} title="Fullscreen (F)">
-          Fullscreen
-        </button>
-        <button className="danger" onClick={stop} title="Stop and close">
-          Stop
-        </button>
+        {/* Two groups, so a narrow window wraps the buttons onto their own row, all reachable. */}
+        <div className="controls-info">
+          <span className={`dot dot-${showsPause ? 'paused' : state}`} aria-hidden="true" />
+          <span className="live-status" role="status" aria-label="Stream status" title={shown}>
+            {shown}
+          </span>
+          <span className="countdown" aria-label="Time left">
+            {info?.deadline
+              ? formatRemaining(info.deadline, now)
+              : info && info.timeLimitSec === null
+                ? 'No limit'
+                : ''}
+          </span>
+          {saved ? (
+            <span className="hint saved" title={saved}>
+              {saved}
+            </span>
+          ) : null}
+        </div>
+        <div className="controls-buttons">
+          <button
+            onClick={extend}
+            disabled={!running || info?.timeLimitSec === null}
+            title="Watch 60 seconds longer"
+          >
+            +60 s
+          </button>
+          <button onClick={() => setMuted((m) => !m)} aria-pressed={!muted} title="Mute (M)">
+            {muted ? 'Unmute' : 'Mute'}
+          </button>
+          <button
+            onClick={saveSnapshot}
+            disabled={state !== 'live'}
+            title="Save a PNG of this frame"
+          >
+            Snapshot
+          </button>
+          <button
+            onClick={() => setShowStats((s) => !s)}
+            aria-pressed={showStats}
+            title="Statistics"
+          >
+            Stats
+          </button>
+          <button onClick={toggleFullscreen} title="Fullscreen (F)">
+            Fullscreen
+          </button>
+          <button className="danger" onClick={stop} title="Stop and close">
+            Stop
+          </button>
+        </div>
       </footer>
     </main>
   );

@@ -1,0 +1,12 @@
+// Window sizes, free of Electron so the browser e2e suite can check pages at the same sizes.
+
+export const LIVE_DEFAULT = { width: 800, height: 600 };
+export const DASHBOARD_DEFAULT = { width: 1180, height: 780 };
+
+/**
+ * The smallest window (frame included) whose page still shows every control: a live window's
+ * buttons fit one row under the picture, and the camera dialog keeps its tabs and buttons in
+ * view with a few lines of its body between them (tests/e2e/a11y.e2e.test.ts checks both).
+ */
+export const LIVE_MIN = { width: 480, height: 320 };
+export const DASHBOARD_MIN = { width: 560, height: 420 };
