@@ -58,6 +58,34 @@ describe('the credential relay', () => {
     }
   });
 
+  it('a camera offering Basic and Digest in one header gets Digest (the strongest), never Basic', async () => {
+    const offer =
+      'Basic realm="cam, main", Digest realm="cam", nonce="n-md5", qop="auth", algorithm=MD5, ' +
+      'Digest realm="cam", nonce="n-sha", qop="auth", algorithm=SHA-256';
+    const camera = await startScriptServer('127.0.0.1', (request) =>
+      request.headers.authorization
+        ? { status: 200 }
+        : { status: 401, reason: 'Unauthorized', headers: { 'WWW-Authenticate': offer } },
+    );
+    const relay = await RtspRelay.start({
+      url: `${camera.origin}/cam`,
+      username: 'u',
+      password: 'p',
+    });
+    try {
+      const port = Number(new URL(relay.url).port);
+      const answer = await ask(port, `OPTIONS ${relay.url} RTSP/1.0\r\nCSeq: 2\r\n\r\n`);
+      expect(answer).toMatch(/^RTSP\/1.0 200/);
+      const sent = camera.requests.map((r) => r.headers.authorization ?? '');
+      expect(sent.filter((a) => /^Basic/i.test(a))).toEqual([]);
+      expect(sent.at(-1)).toMatch(/^Digest .*algorithm=SHA-256/);
+      expect(sent.at(-1)).toContain('nonce="n-sha"');
+    } finally {
+      await relay.close();
+      await camera.close();
+    }
+  });
+
   it('UDP SETUP answers gain source=<camera>, so ffmpeg sends RTCP to the camera, not the relay', async () => {
     const transport = 'RTP/AVP;unicast;client_port=5000-5001;server_port=6000-6001';
     const camera = await startScriptServer('127.0.0.1', () => ({

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { connect as netConnect, createServer, isIP, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { UserFacingError } from '../../../shared/errors';
-import { digestAuthorization } from '../digest-auth';
+import { parseChallenges, type AuthChallenge } from '../auth-challenges';
+import { chooseDigest, digestAuthorization } from '../digest-auth';
 import {
   headerValue,
   headerValues,
@@ -62,7 +63,9 @@ interface PendingRequest {
   tries: number;
 }
 
-type Challenge = { scheme: 'basic' } | { scheme: 'digest'; header: string; count: number };
+type Challenge =
+  | { scheme: 'basic' }
+  | { scheme: 'digest'; challenge: AuthChallenge; nonce: string | undefined; count: number };
 
 /** A URL's hostname as a socket wants it: IPv6 literals without their brackets. */
 export function bare(hostname: string): string {
@@ -401,18 +404,21 @@ export class RtspRelay {
    */
   takeChallenge(headers: string[], retried: boolean): boolean {
     if (!this.credentials) return false;
-    const digest = headers.find((h) => /^\s*Digest\s/i.test(h));
-    const basic = headers.find((h) => /^\s*Basic\b/i.test(h));
+    // Each header may carry several challenges (`Basic realm="a, b", Digest …`): parse them
+    // all, answer the strongest Digest, and fall back to Basic only when no Digest is offered.
+    const challenges = parseChallenges(headers);
+    const digest = chooseDigest(challenges);
     const previous = this.challenge;
     if (digest) {
-      const stale = /stale\s*=\s*"?true/i.test(digest);
-      if (retried && previous?.scheme === 'digest' && previous.header === digest && !stale) {
+      const stale = digest.params.get('stale')?.toLowerCase() === 'true';
+      const nonce = digest.params.get('nonce');
+      if (retried && previous?.scheme === 'digest' && previous.nonce === nonce && !stale) {
         return false;
       }
-      this.challenge = { scheme: 'digest', header: digest, count: 0 };
+      this.challenge = { scheme: 'digest', challenge: digest, nonce, count: 0 };
       return true;
     }
-    if (basic) {
+    if (challenges.some((c) => c.scheme === 'basic')) {
       if (retried && previous?.scheme === 'basic') return false;
       this.challenge = { scheme: 'basic' };
       return true;
@@ -430,7 +436,7 @@ export class RtspRelay {
     }
     challenge.count++;
     return digestAuthorization(
-      challenge.header,
+      challenge.challenge,
       method,
       uri,
       credentials.username,
