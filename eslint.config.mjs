@@ -45,6 +45,7 @@ export default tseslint.config(
       'src/main/services/**/*.ts',
       'src/main/core.ts',
       'src/main/quit-guard.ts',
+      'src/main/window-sizes.ts',
       'src/main/web/**/*.ts',
       'src/main/ipc/**/*.ts',
     ],
