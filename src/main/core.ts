@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import type { Camera, CamerasNotice } from '../shared/cameras';
+import { UserFacingError } from '../shared/errors';
 import type { EventChannel, EventMap } from '../shared/ipc-contract';
-import { registerCameraHandlers } from './ipc/camera-handlers';
+import { registerCameraHandlers, type ClipboardPort } from './ipc/camera-handlers';
 import type { createIpcRouter } from './ipc/handle';
 import { registerStreamHandlers } from './ipc/stream-handlers';
+import { registerPtzHandlers } from './ipc/ptz-handlers';
 import { registerWindowHandlers, type WindowPort } from './ipc/window-handlers';
 import { CameraFile } from './services/cameras/camera-file';
 import { CameraRegistry, type CameraChange } from './services/cameras/camera-registry';
@@ -12,11 +14,16 @@ import { inspectOnvif } from './services/cameras/onvif-client';
 import type { SecretStore } from './services/cameras/secret-store';
 import { SnapshotService } from './services/cameras/snapshot-service';
 import { CameraStatusMonitor } from './services/cameras/status-monitor';
+import { openOnvifPtz } from './services/ptz/onvif-ptz';
+import { PtzService } from './services/ptz/ptz-service';
 import type { FfmpegBinary } from './services/streaming/ffmpeg-binary';
 import { createHlsHandler, type FetchHandler } from './services/streaming/hls-handler';
 import { probeRtsp } from './services/streaming/rtsp-probe';
 import type { SpawnFn } from './services/streaming/process-guard';
 import { StreamService } from './services/streaming/stream-service';
+import { registerRecordingHandlers, type ChooseFolder } from './ipc/recording-handlers';
+import { RecordingFolderSetting } from './services/recording/recording-folder';
+import { RecordingService } from './services/recording/recording-service';
 
 export interface CoreOptions {
   /** Where cameras.json lives (the app's userData). */
@@ -34,6 +41,10 @@ export interface CoreOptions {
   /** The font file for the demo camera's clock (resources/fonts/DejaVuSansMono.ttf). */
   demoFontFile?: string;
   statusIntervalMs?: number;
+  /** The default recordings folder (the app: the system's Videos); default `<dataDir>/Recordings`. */
+  videosDir?: string;
+  /** Asks the user for a recordings folder (Electron's dialog in the app). */
+  chooseFolder?: ChooseFolder;
   log?: (line: string) => void;
 }
 
@@ -84,12 +95,17 @@ export function createVigilCore(opts: CoreOptions) {
             });
           }
         }
+        // New credentials or address: a refusal of the old ones no longer holds.
+        monitor.credentialsChanged(change.id);
         void monitor.checkNow(change.id);
         streams.cameraChanged(change.id).catch((error: unknown) => {
           log(`stream ${change.id} after an edit: ${errorText(error)}`);
         });
+        // Whether it can move is asked again, at the new address, with the new login.
+        void ptz.forget(change.id);
         return;
       case 'removed':
+        void ptz.forget(change.id);
         snapshots.forget(change.id);
         monitor.forget(change.id);
         void streams.stop(change.id);
@@ -132,6 +148,11 @@ export function createVigilCore(opts: CoreOptions) {
     ...(opts.demoFontFile ? { demoFontFile: opts.demoFontFile } : {}),
     emit: (info) => {
       opts.broadcast('stream:state', info);
+      // What a stream learns about the saved credentials is the camera's status too: the
+      // status check asks without them (see CameraStatusMonitor).
+      if (info.state === 'failed' && info.failure?.reason === 'unauthorized')
+        monitor.noteRefused(info.cameraId, info.failure.message);
+      else if (info.state === 'live') monitor.noteAccepted(info.cameraId);
       changed();
     },
     ...(opts.log ? { log: opts.log } : {}),
@@ -150,16 +171,58 @@ export function createVigilCore(opts: CoreOptions) {
     plan: (id) => Promise.resolve(registry.snapshotPlan(id)),
     grab: (source) => streams.grabFrame(source),
     pinCertificate: (id, endpoint, sha256) => registry.pinCertificate(id, endpoint, sha256),
-    emit: (snapshot) => opts.broadcast('camera:snapshot', snapshot),
+    emit: (snapshot) => {
+      monitor.noteAccepted(snapshot.cameraId);
+      opts.broadcast('camera:snapshot', snapshot);
+    },
+    onFailure: (cameraId, error) => {
+      if (error instanceof UserFacingError && error.code === 'unauthorized')
+        monitor.noteRefused(cameraId, error.message);
+    },
     ...(opts.log ? { log: opts.log } : {}),
   });
   const cameraName = (id: string): string => registry.get(id)?.name ?? 'Camera';
+  const recordingFolder = new RecordingFolderSetting(
+    opts.videosDir ?? join(opts.dataDir, 'Recordings'),
+    join(opts.dataDir, 'recording-folder.json'),
+  );
+  const recordings = new RecordingService({
+    streams,
+    folder: () => recordingFolder.get(),
+    cameraName,
+    emit: (info) => {
+      opts.broadcast('recording:state', info);
+      changed();
+    },
+    log,
+  });
+  const ptz: PtzService = new PtzService({
+    // Only ONVIF cameras can say whether they move; asked with the saved login, at the host
+    // the user gave.
+    connect: async (id) => {
+      const source = registry.get(id)?.source;
+      if (source?.kind !== 'onvif') return null;
+      const access = registry.resolve(id);
+      return openOnvifPtz({
+        host: source.host,
+        port: source.port,
+        profileToken: source.profileToken,
+        ...(access.kind === 'rtsp' && access.username ? { username: access.username } : {}),
+        ...(access.kind === 'rtsp' && access.password ? { password: access.password } : {}),
+      });
+    },
+    log,
+  });
+  /** Live windows by viewer id → the camera each shows (ids are never reused in a run). */
+  const liveWindows = new Map<string, string>();
 
   return {
     registry,
     streams,
+    recordings,
     monitor,
     snapshots,
+    ptz,
     cameraName,
     notices: (): CamerasNotice[] => notices,
     /** The handler behind the vigil-stream:// scheme; only pages of these origins may read. */
@@ -170,23 +233,36 @@ export function createVigilCore(opts: CoreOptions) {
     async init(): Promise<void> {
       for (const message of await registry.load()) notices.push({ level: 'warning', message });
       if (opts.secrets.plainText) notices.push({ level: 'warning', message: KEYRING_NOTICE });
+      await recordingFolder.load();
       await streams.init();
     },
 
-    /** Registers every channel of the contract; the shell supplies its windows. */
-    register(router: ReturnType<typeof createIpcRouter>, windows: WindowPort): void {
+    /** Registers every channel of the contract; the shell supplies its windows and clipboard. */
+    register(
+      router: ReturnType<typeof createIpcRouter>,
+      windows: WindowPort,
+      clipboard: ClipboardPort,
+    ): void {
       registerStreamHandlers(router, streams, (id) => registry.durationSec(id));
+      registerRecordingHandlers(router, recordings, recordingFolder, opts.chooseFolder);
       registerCameraHandlers(router, {
         registry,
         monitor,
         snapshots,
         notices: () => notices,
+        clipboard,
         tester: {
           inspect: inspectOnvif,
           grab: (source) => streams.grabFrame(source),
         },
       });
-      registerWindowHandlers(router, windows, (id) => registry.get(id)?.name);
+      registerWindowHandlers(
+        router,
+        windows,
+        (id) => registry.get(id)?.name,
+        (request) => opts.broadcast('dashboard:editCamera', request),
+      );
+      registerPtzHandlers(router, ptz, (viewer, id) => liveWindows.get(viewer) === id);
     },
 
     /**
@@ -194,6 +270,7 @@ export function createVigilCore(opts: CoreOptions) {
      * page's own start joins it). Errors reach the page when it asks; nothing to report twice.
      */
     startForWindow(cameraId: string, viewer: string): void {
+      liveWindows.set(viewer, cameraId);
       streams
         .start(cameraId, { viewer, durationSec: registry.durationSec(cameraId) })
         .catch(() => undefined);
@@ -203,7 +280,10 @@ export function createVigilCore(opts: CoreOptions) {
     async shutdown(): Promise<void> {
       monitor.stop();
       if (listTimer) clearTimeout(listTimer);
-      await streams.shutdown();
+      // Recordings first: each takes what ffmpeg finished and closes its file before the streams go.
+      await recordings.stopAll();
+      // A camera moving at quit is told to stop (its own Timeout would stop it soon anyway).
+      await Promise.all([streams.shutdown(), ptz.shutdown()]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, webContents } from 'electron';
 import ffmpegStatic from 'ffmpeg-static';
 import { join } from 'node:path';
 import { UserFacingError } from '../shared/errors';
@@ -44,6 +44,15 @@ function bundledFfmpeg(): string | null {
   return join(process.resourcesPath, 'app.asar.unpacked/node_modules/ffmpeg-static/ffmpeg.exe');
 }
 
+/** The system's Videos folder; where a desktop names none, ~/Videos (created on first use). */
+function videosFolder(): string {
+  try {
+    return app.getPath('videos');
+  } catch {
+    return join(app.getPath('home'), 'Videos');
+  }
+}
+
 registerSchemes();
 
 // One Vigil at a time: a second launch just brings the dashboard forward.
@@ -71,8 +80,29 @@ const core = createVigilCore({
   ffmpeg: () => probeFfmpeg({ staticPath: bundledFfmpeg() }),
   // ffmpeg-static on Windows/macOS has no default font for the demo's clock.
   demoFontFile: join(resourcesDir(), 'fonts', 'DejaVuSansMono.ttf'),
+  videosDir: videosFolder(),
+  chooseFolder: async (viewer, current) => {
+    // The asking window (viewer `window:<webContents id>`) owns the dialog.
+    const contents = webContents.fromId(Number(viewer.replace('window:', '')));
+    const parent = contents ? BrowserWindow.fromWebContents(contents) : null;
+    const options = {
+      title: 'Folder for recordings',
+      defaultPath: current,
+      properties: ['openDirectory', 'createDirectory'] as Array<
+        'openDirectory' | 'createDirectory'
+      >,
+    };
+    const result = parent
+      ? await dialog.showOpenDialog(parent, options)
+      : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
   broadcast,
-  onChange: () => tray?.refresh(),
+  onChange: () => {
+    tray?.refresh();
+    // A renamed camera's live window takes the new name at once.
+    windows.retitleLive();
+  },
   log,
 });
 const { registry, streams, monitor } = core;
@@ -109,7 +139,7 @@ async function main(): Promise<void> {
       isAppUrl(event.senderFrame?.url ?? ''),
     log,
   });
-  core.register(router, windows);
+  core.register(router, windows, clipboard);
   monitor.start();
   tray = new AppTray(
     () => ({

@@ -1,4 +1,5 @@
 import type { Camera, CameraStatus } from '../shared/cameras';
+import { SHOW_WINDOW_LABEL } from '../shared/labels';
 import type { StreamInfo } from '../shared/streams';
 
 /** A menu item as plain data (Electron's MenuItemConstructorOptions fits it). */
@@ -70,7 +71,7 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[
       items.push({
         label: `${name(stream.cameraId)} · ${untilWhen(stream, state.formatTime)}`,
         submenu: [
-          { label: 'Show', click: () => actions.watch(stream.cameraId) },
+          { label: SHOW_WINDOW_LABEL, click: () => actions.watch(stream.cameraId) },
           { label: 'Stop', click: () => actions.stop(stream.cameraId) },
         ],
       });

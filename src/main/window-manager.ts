@@ -63,6 +63,18 @@ export class WindowManager implements WindowPort {
     return win && !win.isDestroyed() ? win : undefined;
   }
 
+  /**
+   * Gives every live window its camera's current name: the title is set once at creation,
+   * and the page's own <title> is kept out (see track), so a rename is followed here.
+   */
+  retitleLive(): void {
+    for (const [cameraId, win] of this.live) {
+      if (win.isDestroyed()) continue;
+      const title = this.opts.cameraName(cameraId);
+      if (win.getTitle() !== title) win.setTitle(title);
+    }
+  }
+
   close(viewer: string): void {
     this.find(viewer)?.close();
   }

@@ -43,6 +43,7 @@ export function createVigilApi(transport: VigilTransport) {
     streams: {
       start: invoker(transport, 'streams:start'),
       stop: invoker(transport, 'streams:stop'),
+      end: invoker(transport, 'streams:end'),
       extend: invoker(transport, 'streams:extend'),
       list: invoker(transport, 'streams:list'),
       onState: subscriber(transport, 'stream:state'),
@@ -52,6 +53,8 @@ export function createVigilApi(transport: VigilTransport) {
       add: invoker(transport, 'cameras:add'),
       update: invoker(transport, 'cameras:update'),
       remove: invoker(transport, 'cameras:remove'),
+      undoRemove: invoker(transport, 'cameras:undoRemove'),
+      copyRtspUrl: invoker(transport, 'cameras:copyRtspUrl'),
       test: invoker(transport, 'cameras:test'),
       discover: invoker(transport, 'cameras:discover'),
       interfaces: invoker(transport, 'cameras:interfaces'),
@@ -69,9 +72,27 @@ export function createVigilApi(transport: VigilTransport) {
     windows: {
       openLive: invoker(transport, 'windows:openLive'),
       close: invoker(transport, 'windows:close'),
+      editCamera: invoker(transport, 'windows:editCamera'),
+      onEditCamera: subscriber(transport, 'dashboard:editCamera'),
     },
     snapshots: {
       save: invoker(transport, 'snapshots:save'),
+    },
+    recording: {
+      start: invoker(transport, 'recording:start'),
+      stop: invoker(transport, 'recording:stop'),
+      list: invoker(transport, 'recording:list'),
+      folder: invoker(transport, 'recording:folder'),
+      chooseFolder: invoker(transport, 'recording:chooseFolder'),
+      onState: subscriber(transport, 'recording:state'),
+    },
+    ptz: {
+      capabilities: invoker(transport, 'ptz:capabilities'),
+      move: invoker(transport, 'ptz:move'),
+      stop: invoker(transport, 'ptz:stop'),
+      presets: invoker(transport, 'ptz:presets'),
+      gotoPreset: invoker(transport, 'ptz:gotoPreset'),
+      savePreset: invoker(transport, 'ptz:savePreset'),
     },
   } as const;
 }

@@ -62,7 +62,8 @@ export type CameraInputSource =
   | { kind: 'rtsp'; url: string }
   | { kind: 'demo' };
 
-export type CameraStatusState = 'checking' | 'online' | 'offline' | 'asleep';
+/** `unauthorized`: the camera answers but refused the saved username or password. */
+export type CameraStatusState = 'checking' | 'online' | 'offline' | 'asleep' | 'unauthorized';
 
 export interface CameraStatus {
   cameraId: string;
@@ -72,6 +73,28 @@ export interface CameraStatus {
   checkedAt: number | null;
   /** Why it is offline, in words for the user. */
   detail: string | null;
+  /**
+   * What went wrong, as a code both the card and the live window turn into the same advice
+   * (src/shared/advice.ts); null when nothing did or nothing more is known.
+   */
+  fault?: CameraFault | null;
+}
+
+/** Why a camera cannot be watched, as far as a status check or a stream could tell. */
+export type CameraFault =
+  | 'unauthorized'
+  | 'refused'
+  | 'unreachable'
+  | 'timed-out'
+  | 'not-rtsp'
+  | 'closed'
+  | 'invalid-address';
+
+/** Asks the dashboard to open Edit for a camera, with one field focused (from a live window). */
+export interface EditCameraRequest {
+  cameraId: string;
+  /** The field to focus when the dialog opens; null = the dialog's first field. */
+  focus: 'password' | null;
 }
 
 export interface CameraSnapshot {
@@ -106,6 +129,34 @@ export interface CameraTestResult {
   /** Short confirmation for the user, e.g. "Connected to Acme X100 (2 profiles)". */
   message: string;
   device: OnvifDeviceInfo | null;
+  /** A frame the camera just sent, when the test took one (RTSP, or ONVIF's chosen profile). */
+  preview: CameraPreview | null;
+}
+
+/** A picture taken by a connection test, and the resolution it shows. */
+export interface CameraPreview {
+  /** `data:image/jpeg;base64,...` */
+  dataUrl: string;
+  width: number;
+  height: number;
+  /**
+   * The picture was scaled down to the grab's maximum width, so the camera sends at least
+   * this much (the exact size is the profile's, when ONVIF names it).
+   */
+  atLeast: boolean;
+}
+
+/** A removed camera, kept in main (password included) until `undoUntil` so Undo restores it. */
+export interface RemovedCamera {
+  cameraId: string;
+  name: string;
+  /** Epoch ms after which the removal is final. */
+  undoUntil: number;
+}
+
+/** What "Copy RTSP URL" puts on the clipboard: by default the address without credentials. */
+export interface CopyUrlOptions {
+  withPassword?: boolean;
 }
 
 /** A device found by WS-Discovery; its strings are untrusted and shown as text only. */

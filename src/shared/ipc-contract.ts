@@ -6,22 +6,37 @@ import type {
   CameraStatus,
   CameraTestInput,
   CameraTestResult,
+  CopyUrlOptions,
   DemoCameraChange,
   DemoCameraState,
   DiscoveryResult,
+  EditCameraRequest,
+  RemovedCamera,
 } from './cameras';
+import type { PtzCapabilities, PtzPreset, PtzVelocity } from './ptz';
+import type { RecordingFolder, RecordingInfo, StartRecordingOptions } from './recordings';
 import type { StartStreamOptions, StreamInfo } from './streams';
 
 /** Every request a renderer can make of main: channel → handler signature. */
 export interface InvokeMap {
   'streams:start': (cameraId: string, options?: StartStreamOptions) => StreamInfo;
   'streams:stop': (cameraId: string) => void;
+  /** Ends the camera's stream for every window watching it (a card's Stop, like the tray's). */
+  'streams:end': (cameraId: string) => void;
   'streams:extend': (cameraId: string, seconds: number) => StreamInfo;
   'streams:list': () => StreamInfo[];
   'cameras:list': () => Camera[];
   'cameras:add': (input: CameraInput) => Camera;
   'cameras:update': (cameraId: string, input: CameraInput) => Camera;
-  'cameras:remove': (cameraId: string) => void;
+  /** Removes the camera at once; main keeps it for a few seconds so Undo can restore it. */
+  'cameras:remove': (cameraId: string) => RemovedCamera;
+  /** Restores a camera removed moments ago, exactly as it was (password included). */
+  'cameras:undoRemove': (cameraId: string) => Camera;
+  /**
+   * Puts the camera's stream URL on the clipboard, from main: without credentials unless
+   * `withPassword`. The password never passes through a renderer.
+   */
+  'cameras:copyRtspUrl': (cameraId: string, options?: CopyUrlOptions) => void;
   'cameras:test': (input: CameraTestInput) => CameraTestResult;
   'cameras:discover': (options?: { networkInterface?: string }) => DiscoveryResult;
   'cameras:interfaces': () => string[];
@@ -42,8 +57,35 @@ export interface InvokeMap {
   'windows:openLive': (cameraId: string) => void;
   /** Closes the window that asks. */
   'windows:close': () => void;
+  /**
+   * Shows (or opens) the dashboard and has it open Edit for the camera, e.g. with the password
+   * field focused after the camera refused it. The dashboard owns the dialog.
+   */
+  'windows:editCamera': (cameraId: string, options?: { focus?: 'password' }) => void;
   /** Saves a PNG (data URL) of the current frame through a save dialog in main. */
   'snapshots:save': (cameraId: string, pngDataUrl: string) => SavedFile;
+  /** Starts recording a live camera into an MP4 in the recordings folder (from its own stream). */
+  'recording:start': (cameraId: string, options?: StartRecordingOptions) => RecordingInfo;
+  /** Stops a camera's recording; null when it was not recording. */
+  'recording:stop': (cameraId: string) => RecordingInfo | null;
+  'recording:list': () => RecordingInfo[];
+  'recording:folder': () => RecordingFolder;
+  /** Asks for a folder in main (a dialog); the choice is saved. Unchanged when cancelled. */
+  'recording:chooseFolder': () => RecordingFolder;
+  /** Whether the camera can pan, tilt or zoom (asks an ONVIF camera once, then remembers). */
+  'ptz:capabilities': (cameraId: string) => PtzCapabilities;
+  /**
+   * Starts or changes a continuous move (the camera's live window only). Repeat it every
+   * PTZ_HEARTBEAT_MS while held: main stops the camera after PTZ_DEAD_MAN_MS of silence.
+   */
+  'ptz:move': (cameraId: string, velocity: PtzVelocity) => void;
+  /** Ends the move (the camera's live window only). */
+  'ptz:stop': (cameraId: string) => void;
+  'ptz:presets': (cameraId: string) => PtzPreset[];
+  /** Sends the camera to a preset, by its token (the camera's live window only). */
+  'ptz:gotoPreset': (cameraId: string, presetToken: string) => void;
+  /** Saves where the camera points now as a new preset (the camera's live window only). */
+  'ptz:savePreset': (cameraId: string, name: string) => PtzPreset;
 }
 
 /** Where a save dialog put a file; `path` is null when the user cancelled. */
@@ -58,6 +100,10 @@ export interface EventMap {
   'camera:status': CameraStatus;
   'camera:snapshot': CameraSnapshot;
   'cameras:demoChanged': DemoCameraState;
+  /** Sent to the dashboard once it is shown: open Edit for this camera. */
+  'dashboard:editCamera': EditCameraRequest;
+  /** A recording started, grew (about once a second), ended or failed. */
+  'recording:state': RecordingInfo;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -69,12 +115,15 @@ export type InvokeResult<C extends InvokeChannel> = ReturnType<InvokeMap[C]>;
 export const INVOKE_CHANNELS = [
   'streams:start',
   'streams:stop',
+  'streams:end',
   'streams:extend',
   'streams:list',
   'cameras:list',
   'cameras:add',
   'cameras:update',
   'cameras:remove',
+  'cameras:undoRemove',
+  'cameras:copyRtspUrl',
   'cameras:test',
   'cameras:discover',
   'cameras:interfaces',
@@ -86,7 +135,19 @@ export const INVOKE_CHANNELS = [
   'cameras:setDemo',
   'windows:openLive',
   'windows:close',
+  'windows:editCamera',
   'snapshots:save',
+  'recording:start',
+  'recording:stop',
+  'recording:list',
+  'recording:folder',
+  'recording:chooseFolder',
+  'ptz:capabilities',
+  'ptz:move',
+  'ptz:stop',
+  'ptz:presets',
+  'ptz:gotoPreset',
+  'ptz:savePreset',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -95,6 +156,8 @@ export const EVENT_CHANNELS = [
   'camera:status',
   'camera:snapshot',
   'cameras:demoChanged',
+  'dashboard:editCamera',
+  'recording:state',
 ] as const satisfies readonly EventChannel[];
 
 /** A failure as it crosses IPC: a stable code and a message meant for the user. */

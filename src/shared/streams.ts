@@ -63,6 +63,20 @@ export const STREAM_SCHEME = 'vigil-stream';
 /** Playlist file name inside a session. */
 export const PLAYLIST_NAME = 'index.m3u8';
 export const DEFAULT_STREAM_DURATION_SEC = 60;
+/** The live durations a camera can be set to, in seconds; 0 = no limit (ends when its windows close). */
+export const STREAM_DURATION_CHOICES: readonly number[] = [60, 300, 900, 0];
+/** How much "Keep watching" adds, and how long before the end it is offered. */
+export const KEEP_WATCHING_SEC = 60;
+export const KEEP_WATCHING_OFFER_SEC = 10;
+
+/** A duration in words: "1 min", "15 min", "90 s", "No limit". */
+export function durationLabel(seconds: number): string {
+  if (seconds === 0) return 'No limit';
+  if (seconds % 3600 === 0) return `${String(seconds / 3600)} h`;
+  if (seconds % 60 === 0) return `${String(seconds / 60)} min`;
+  return `${String(seconds)} s`;
+}
+
 /** Upper bound for one `extend` call and for a session's remaining time. */
 export const MAX_STREAM_DURATION_SEC = 24 * 60 * 60;
 

@@ -61,7 +61,7 @@ describe.runIf(runnable)('B-frames and long GOPs play smoothly from the first fr
     const camera = await startFakeCamera(options);
     await app.registry.add({ name, source: { kind: 'rtsp', url: camera.url } });
     const card = dashboard.getByRole('article', { name });
-    const start = card.getByRole('button', { name: 'Start live stream' });
+    const start = card.getByRole('button', { name: 'Watch', exact: true });
     await start.waitFor();
     const opened = app.nextPage();
     const spawnsBefore = app.spawnLog.length;

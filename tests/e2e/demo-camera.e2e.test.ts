@@ -33,7 +33,7 @@ describe.runIf(available.ok)('the demo camera when the first camera is added', (
   it('the demo window keeps decoding frames, and the dashboard says the demo is hidden with a way back', async () => {
     const demoCard = dashboard.getByRole('article', { name: 'Demo camera' });
     const opened = app.nextPage();
-    await demoCard.getByRole('button', { name: 'Start live stream' }).click();
+    await demoCard.getByRole('button', { name: 'Watch', exact: true }).click();
     const live = await opened;
     await live.waitForFunction(
       () => ((window as { __vigilFrames?: unknown[] }).__vigilFrames?.length ?? 0) > 0,

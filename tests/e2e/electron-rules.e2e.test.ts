@@ -37,7 +37,7 @@ async function openDemo(app: AppHarness, dashboard: Page): Promise<Page> {
   const opened = app.nextPage();
   await dashboard
     .getByRole('article', { name: 'Demo camera' })
-    .getByRole('button', { name: /Start live stream|Open live view/ })
+    .getByRole('button', { name: /^(Watch|Show window)$/ })
     .click();
   const page = await opened;
   await page.waitForLoadState('domcontentloaded');

@@ -106,3 +106,104 @@ export function longestPause(
   }
   return longest;
 }
+
+/** A change of a page's decoded-frame count: wall-clock ms (Date.now() scale) and the count. */
+export interface DecodedSample {
+  at: number;
+  decoded: number;
+}
+
+/** How often the page reads its decoder's count, and how many changes it keeps. */
+const DECODED_POLL_MS = 40;
+const DECODED_KEEP = 6_000;
+
+/**
+ * Makes every live page of the context log its video's decoded-frame count
+ * (getVideoPlaybackQuality().totalVideoFrames) each time it changes, read every 40 ms.
+ * Unlike requestVideoFrameCallback, this works for every open page: headless Chromium
+ * presents frames (and fires the callbacks) only in the page in front, measured here at ~1
+ * callback per second for the others, while all of them decode 25 fps. Only the last 6000
+ * changes are kept (4 minutes at 25 fps), so long soaks do not grow the pages.
+ */
+export async function recordDecodedFrames(context: BrowserContext): Promise<void> {
+  await context.addInitScript(
+    ([pollMs, keep]) => {
+      if (!location.pathname.endsWith('/live.html')) return;
+      const log: Array<[number, number]> = [];
+      (window as unknown as { __vigilDecoded: typeof log }).__vigilDecoded = log;
+      let last = -1;
+      setInterval(() => {
+        const video = document.querySelector('video');
+        const decoded = video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+        if (decoded === last) return;
+        last = decoded;
+        log.push([Date.now(), decoded]);
+        if (log.length > keep) log.splice(0, log.length - keep);
+      }, pollMs);
+    },
+    [DECODED_POLL_MS, DECODED_KEEP] as const,
+  );
+}
+
+/** The decoded-count changes a page logged at or after `since` (needs recordDecodedFrames). */
+export async function decodedFrames(page: Page, since = 0): Promise<DecodedSample[]> {
+  const raw = await page.evaluate(
+    (from) =>
+      (
+        (window as unknown as { __vigilDecoded?: Array<[number, number]> }).__vigilDecoded ?? []
+      ).filter(([at]) => at >= from),
+    since,
+  );
+  return raw.map(([at, decoded]) => ({ at, decoded }));
+}
+
+/**
+ * The samples at which the page decoded new frames, and how many. A count that drops started
+ * over (hls.js attached a new media source): its value is the new frames.
+ */
+export function decodeAdvances(samples: DecodedSample[]): Array<{ at: number; frames: number }> {
+  const advances: Array<{ at: number; frames: number }> = [];
+  for (let i = 1; i < samples.length; i++) {
+    const now = samples[i];
+    const before = samples[i - 1];
+    if (!now || !before) continue;
+    const frames = now.decoded >= before.decoded ? now.decoded - before.decoded : now.decoded;
+    if (frames > 0) advances.push({ at: now.at, frames });
+  }
+  return advances;
+}
+
+/**
+ * When the page was playing again after `after`: the first advance after it that is
+ * followed by at least `minFrames` frames within `withinMs` (so one stray frame is not
+ * playback). Null when that never happened in the samples.
+ */
+export function playingAgainAt(
+  samples: DecodedSample[],
+  after: number,
+  minFrames = 5,
+  withinMs = 1_000,
+): number | null {
+  const advances = decodeAdvances(samples).filter((a) => a.at >= after);
+  for (const [i, start] of advances.entries()) {
+    let frames = 0;
+    for (const advance of advances.slice(i)) {
+      if (advance.at - start.at > withinMs) break;
+      frames += advance.frames;
+    }
+    if (frames >= minFrames) return start.at;
+  }
+  return null;
+}
+
+/** The longest time between two decoded frames from `from` to `to` (both ends count as frames). */
+export function longestDecodePause(samples: DecodedSample[], from: number, to: number): number {
+  let longest = 0;
+  let previous = from;
+  for (const { at } of decodeAdvances(samples)) {
+    if (at < from || at > to) continue;
+    longest = Math.max(longest, at - previous);
+    previous = at;
+  }
+  return Math.max(longest, to - previous);
+}

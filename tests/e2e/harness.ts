@@ -38,6 +38,8 @@ import { serveOverHttp } from '../helpers/hls-http';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RENDERER = join(ROOT, 'out/renderer');
 const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+/** Main's log lines kept (a soak runs for half an hour). */
+const MAIN_LOG_LINES = 2_000;
 
 /** True when the browser e2e suite can run here (Chromium present, renderer built). */
 export function e2eAvailable(): { ok: true } | { ok: false; why: string } {
@@ -162,8 +164,12 @@ export interface AppHarness {
   spawned: number[];
   /** Every process the app spawned, with when (Date.now()) and its arguments. */
   spawnLog: Array<{ pid: number; at: number; args: readonly string[] }>;
+  /** Main's log lines (the app's log file), the last MAIN_LOG_LINES of them. */
+  logs: string[];
   tempRoot: string;
   savedDir: string;
+  /** The clipboard main writes to (Electron's `clipboard` in the app): what was copied last. */
+  clipboard: { readText(): string };
   /** Opens the dashboard page (the app's first window). */
   openDashboard(): Promise<Page>;
   /** The live page of a camera, once it has opened. */
@@ -194,6 +200,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   await mkdir(savedDir);
   const spawned: number[] = [];
   const spawnLog: AppHarness['spawnLog'] = [];
+  const logs: string[] = [];
   const handlers = new Map<string, Listener>();
   const ipcMain: IpcMainLike = {
     handle: (channel, listener) => void handlers.set(channel, listener),
@@ -202,6 +209,8 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   const pages = new Map<number, Page>();
   const pageIds = new Map<Page, number>();
   const livePages = new Map<string, Page>();
+  /** The dashboard page (the app has one dashboard window); null until opened or once closed. */
+  let dashboardPage: Page | null = null;
   let nextId = 1;
 
   const hls = { toHttp: (url: string) => url };
@@ -239,6 +248,10 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       return child;
     },
     statusIntervalMs: options.statusIntervalMs ?? 3_000,
+    log: (line) => {
+      logs.push(line);
+      if (logs.length > MAIN_LOG_LINES) logs.shift();
+    },
   });
   const { registry, streams, monitor } = core;
   await core.init();
@@ -313,7 +326,21 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     isTrustedSender: (event) =>
       pages.has(event.sender.id) && isAppUrl(event.senderFrame?.url ?? '', source),
   });
+  const openDashboardPage = async (): Promise<Page> => {
+    const page = await context.newPage();
+    dashboardPage = page;
+    page.on('close', () => {
+      if (dashboardPage === page) dashboardPage = null;
+    });
+    // goto waits for the load event, as Electron's loadURL does (did-finish-load).
+    await page.goto(`${renderer.origin}/index.html`);
+    return page;
+  };
   const port: WindowPort = {
+    async openDashboard() {
+      if (dashboardPage && !dashboardPage.isClosed()) await dashboardPage.bringToFront();
+      else await openDashboardPage();
+    },
     async openLive(cameraId) {
       const existing = livePages.get(cameraId);
       if (existing && !existing.isClosed()) {
@@ -337,7 +364,13 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       return { path };
     },
   };
-  core.register(router, port);
+  // Same shape as Electron's clipboard (writeText/readText), kept in this process.
+  let copied = '';
+  const clipboard = {
+    writeText: (text: string) => void (copied = text),
+    readText: () => copied,
+  };
+  core.register(router, port, clipboard);
   monitor.start();
 
   return {
@@ -347,13 +380,11 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     context,
     spawned,
     spawnLog,
+    logs,
     tempRoot,
     savedDir,
-    async openDashboard() {
-      const page = await context.newPage();
-      await page.goto(`${renderer.origin}/index.html`);
-      return page;
-    },
+    clipboard,
+    openDashboard: openDashboardPage,
     livePage: (cameraId) => livePages.get(cameraId),
     nextPage: () => new Promise((resolve) => pageWaiters.push(resolve)),
     pageErrors,

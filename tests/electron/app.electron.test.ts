@@ -41,7 +41,7 @@ async function openFromCard(v: Launched, name: string): Promise<Page> {
   const opened = v.app.waitForEvent('window');
   await v.dashboard
     .getByRole('article', { name })
-    .getByRole('button', { name: /Start live stream|Open live view/ })
+    .getByRole('button', { name: /^(Watch|Show window)$/ })
     .click();
   const page = await opened;
   await expect.poll(() => liveStatus(page).textContent(), { timeout: 20_000 }).toBe('Live');

@@ -123,6 +123,13 @@ export class BrowserWindow extends EventEmitter {
   show(): void {
     this.shown++;
   }
+  getTitle(): string {
+    return typeof this.options.title === 'string' ? this.options.title : '';
+  }
+  /** Electron's setTitle; the fake keeps it where the constructor's title is read from. */
+  setTitle(title: string): void {
+    this.options.title = title;
+  }
   focus(): void {
     this.focused++;
   }
@@ -390,6 +397,16 @@ export const shell = {
     return Promise.resolve();
   },
 };
+/** Electron's clipboard (text only): what main wrote, readable by tests. */
+export const clipboard = {
+  text: '',
+  writeText(text: string): void {
+    clipboard.text = String(text);
+  },
+  readText(): string {
+    return clipboard.text;
+  },
+};
 export const dialog = {
   nextPath: null as string | null,
   showSaveDialog(..._args: unknown[]) {
@@ -452,6 +469,7 @@ const electron = {
   protocol,
   session,
   shell,
+  clipboard,
   dialog,
   screen,
   safeStorage,

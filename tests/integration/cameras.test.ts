@@ -74,6 +74,7 @@ describe.runIf(gst)('cameras against a real RTSP camera', () => {
       expect(await probeRtsp(silent.url, 500)).toEqual({
         ok: false,
         detail: 'No answer from the camera.',
+        fault: 'timed-out',
       });
       // The 500 ms probe timeout plus room for a loaded machine; a probe that waits for the
       // server instead of its timeout never returns.

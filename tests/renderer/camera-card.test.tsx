@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CameraCard, type CameraCardProps } from '../../src/renderer/src/dashboard/CameraCard';
 import { DEFAULT_CAMERA_OPTIONS, type Camera, type CameraStatus } from '../../src/shared/cameras';
@@ -67,21 +67,21 @@ function renderCard(props: Partial<CameraCardProps> = {}) {
 describe('CameraCard', () => {
   afterEach(cleanup);
 
-  it('shows name, address without credentials, status, and an enabled Start', () => {
+  it('shows name, address without credentials, status, and an enabled Watch', () => {
     const handlers = renderCard();
     expect(screen.getByRole('heading', { name: 'Front door' })).toBeTruthy();
     expect(screen.getByText('rtsp://192.168.1.20:554/s1')).toBeTruthy();
     expect(screen.getByText('Online')).toBeTruthy();
-    const start = screen.getByRole('button', { name: 'Start live stream' });
+    const start = screen.getByRole('button', { name: 'Watch' });
     fireEvent.click(start);
     expect(handlers.onStart).toHaveBeenCalledWith(camera);
   });
 
-  it('offline: Start is disabled and the reason is given, on hover and in words', () => {
+  it('offline: Watch is disabled and the reason is given, on hover and in words', () => {
     const handlers = renderCard({
       status: status('offline', 'The camera refused the connection.'),
     });
-    const start = screen.getByRole<HTMLButtonElement>('button', { name: 'Start live stream' });
+    const start = screen.getByRole<HTMLButtonElement>('button', { name: 'Watch' });
     expect(start.disabled).toBe(true);
     fireEvent.click(start);
     expect(handlers.onStart).not.toHaveBeenCalled();
@@ -94,12 +94,10 @@ describe('CameraCard', () => {
   it.each([
     ['asleep', 'Asleep'],
     ['checking', 'Checking…'],
-  ] as const)('%s: Start stays enabled (battery cameras wake on start)', (state, label) => {
+  ] as const)('%s: Watch stays enabled (battery cameras wake on start)', (state, label) => {
     renderCard({ status: status(state) });
     expect(screen.getByText(label)).toBeTruthy();
-    expect(
-      screen.getByRole<HTMLButtonElement>('button', { name: 'Start live stream' }).disabled,
-    ).toBe(false);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Watch' }).disabled).toBe(false);
   });
 
   it.each([
@@ -107,10 +105,61 @@ describe('CameraCard', () => {
     [{ state: 'live' as const, deadline: null, timeLimitSec: null }, 'live'],
     [{ state: 'starting' as const, deadline: null, url: null }, 'connecting…'],
     [{ state: 'waking' as const, deadline: null, url: null }, 'waking camera…'],
-  ])('while streaming %j it says "%s" and offers the live view', (overrides, text) => {
-    renderCard({ stream: stream(overrides) });
+  ])('while streaming %j it says "%s" and offers Show window and Stop', (overrides, text) => {
+    const handlers = { onStop: vi.fn() };
+    renderCard({ stream: stream(overrides), ...handlers });
     expect(screen.getByRole('status').textContent).toBe(text);
-    expect(screen.getByRole('button', { name: 'Open live view' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Show window' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Watch' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    expect(handlers.onStop).toHaveBeenCalledWith(camera);
+  });
+
+  it('a refused password: its own badge, and Enter password… instead of a Watch that repeats the refusal', () => {
+    const handlers = { onEnterPassword: vi.fn() };
+    renderCard({
+      status: {
+        ...status('unauthorized', 'The camera refused the username or password.'),
+        lastSeen: NOW,
+        fault: 'unauthorized',
+      },
+      ...handlers,
+    });
+    expect(screen.getByText('Wrong password')).toBeTruthy();
+    expect(screen.queryByText('Online')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Watch' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Enter password…' }));
+    expect(handlers.onEnterPassword).toHaveBeenCalledWith(camera);
+  });
+
+  it('offline: Check now asks again, and says so until the answer comes', async () => {
+    let answer: () => void = () => undefined;
+    const onCheck = vi.fn(() => new Promise<void>((resolve) => (answer = resolve)));
+    renderCard({ status: status('offline', 'No answer from the camera.'), onCheck });
+    fireEvent.click(screen.getByRole('button', { name: 'Check now' }));
+    expect(onCheck).toHaveBeenCalledWith(camera);
+    const busy = screen.getByRole<HTMLButtonElement>('button', { name: 'Checking…' });
+    expect(busy.disabled).toBe(true);
+    answer();
+    expect(await screen.findByRole('button', { name: 'Check now' })).toBeTruthy();
+  });
+
+  it('the advice for a refused connection matches the live window’s: setup advice only for a camera never seen', () => {
+    renderCard({
+      status: { ...status('offline', 'The camera refused the connection.'), fault: 'refused' },
+    });
+    expect(screen.getByText(/RTSP is enabled/)).toBeTruthy();
+    cleanup();
+    renderCard({
+      status: {
+        ...status('offline', 'The camera refused the connection.'),
+        fault: 'refused',
+        lastSeen: NOW - 60_000,
+      },
+    });
+    expect(screen.queryByText(/RTSP is enabled/)).toBeNull();
+    expect(screen.getByText(/It was working earlier/)).toBeTruthy();
   });
 
   it('shows the snapshot with its age, or why there is none', () => {
@@ -144,11 +193,27 @@ describe('CameraCard', () => {
     expect(handlers.onRemove).toHaveBeenCalledWith(camera);
   });
 
-  it('the menu offers edit, test and copy (password masked); the built-in demo has no menu', () => {
+  it('the menu copies the URL without credentials, and with the password only after confirming; the built-in demo has no menu', () => {
     const handlers = renderCard();
     fireEvent.click(screen.getByRole('button', { name: 'More' }));
     fireEvent.click(screen.getByRole('menuitem', { name: 'Copy RTSP URL' }));
-    expect(handlers.onCopyUrl).toHaveBeenCalledWith(camera);
+    expect(handlers.onCopyUrl).toHaveBeenLastCalledWith(camera, false);
+    fireEvent.click(screen.getByRole('button', { name: 'More' }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Copy with password…' }));
+    const confirm = screen.getByRole('alertdialog', { name: 'Copy the password of Front door?' });
+    expect(handlers.onCopyUrl).toHaveBeenCalledTimes(1);
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(handlers.onCopyUrl).toHaveBeenCalledTimes(1);
+    fireEvent.click(screen.getByRole('button', { name: 'More' }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Copy with password…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Copy with password' }));
+    expect(handlers.onCopyUrl).toHaveBeenLastCalledWith(camera, true);
+    expect(handlers.onCopyUrl).toHaveBeenCalledTimes(2);
+    cleanup();
+    // Without a password there is nothing to confirm: no "Copy with password…".
+    renderCard({ camera: { ...camera, hasPassword: false } });
+    fireEvent.click(screen.getByRole('button', { name: 'More' }));
+    expect(screen.queryByRole('menuitem', { name: 'Copy with password…' })).toBeNull();
     cleanup();
     renderCard({ camera: { ...camera, id: 'demo', builtIn: true, rtspUrl: null } });
     expect(screen.queryByRole('button', { name: 'More' })).toBeNull();

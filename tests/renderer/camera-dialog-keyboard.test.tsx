@@ -154,7 +154,7 @@ describe('camera dialog: a real modal, used from the keyboard', () => {
     const main = installMain();
     openFrom();
     fireEvent.click(tab('ONVIF address'));
-    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }));
     await main.answer('cameras:test', {
       ok: false,
       error: { code: 'unreachable', message: 'Nothing answers at 192.168.1.20.' },
@@ -170,7 +170,7 @@ describe('camera dialog: a real modal, used from the keyboard', () => {
     const main = installMain();
     openFrom();
     fireEvent.click(tab('ONVIF address'));
-    fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }));
     fireEvent.click(tab('RTSP URL'));
     await main.answer('cameras:test', {
       ok: false,

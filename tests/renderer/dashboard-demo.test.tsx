@@ -49,9 +49,11 @@ describe('Dashboard › demo camera', () => {
       }),
       {
         openLive: () => undefined,
+        openDashboard: () => undefined,
         close: () => undefined,
         savePng: () => Promise.reject(new Error('no saving here')),
       },
+      { writeText: () => undefined },
     );
     window.vigil = createVigilApi({
       invoke: async (channel, args) =>

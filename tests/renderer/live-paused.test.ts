@@ -27,7 +27,17 @@ describe('live window status line: a paused picture is not live', () => {
     expect(statusLine(live, 'playing', 'Could not save.', true)).toBe('Could not save.');
     expect(statusLine(live, 'reconnecting', null, true)).toBe('Reconnecting…');
     expect(
-      statusLine({ ...live, state: 'reconnecting', reconnectAttempt: 2 }, 'playing', null, true),
+      statusLine(
+        {
+          ...live,
+          state: 'reconnecting',
+          reconnectAttempt: 2,
+          dropped: { reason: 'camera-ended', message: 'The camera stopped the stream.' },
+        },
+        'playing',
+        null,
+        true,
+      ),
     ).toMatch(/reconnecting \(attempt 2\)/);
   });
 });

@@ -53,6 +53,7 @@ const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
     ],
   },
   'streams:stop': { full: ['demo'], required: 1 },
+  'streams:end': { full: ['demo'], required: 1 },
   'streams:extend': { full: ['demo', 60], required: 2 },
   'streams:list': { full: [], required: 0 },
   'cameras:list': { full: [], required: 0 },
@@ -63,6 +64,15 @@ const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
   },
   'cameras:update': { full: ['c1', input], required: 2, more: [['c1', inputUndefined]] },
   'cameras:remove': { full: ['c1'], required: 1 },
+  'cameras:undoRemove': { full: ['c1'], required: 1 },
+  'cameras:copyRtspUrl': {
+    full: ['c1', { withPassword: true }],
+    required: 1,
+    more: [
+      ['c1', { withPassword: undefined }],
+      ['c1', {}],
+    ],
+  },
   'cameras:test': {
     full: [{ source: input.source, username: 'admin', password: 'pw' }],
     required: 1,
@@ -92,7 +102,33 @@ const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
   'cameras:setDemo': { full: [{ show: true }], required: 1, more: [[{ dismissNotice: true }]] },
   'windows:openLive': { full: ['c1'], required: 1 },
   'windows:close': { full: [], required: 0 },
+  'windows:editCamera': {
+    full: ['c1', { focus: 'password' }],
+    required: 1,
+    more: [
+      ['c1', { focus: undefined }],
+      ['c1', {}],
+    ],
+  },
   'snapshots:save': { full: ['c1', png], required: 2 },
+  'ptz:capabilities': { full: ['c1'], required: 1 },
+  'ptz:move': { full: ['c1', { x: -1, y: 0.5, zoom: 1 }], required: 2 },
+  'ptz:stop': { full: ['c1'], required: 1 },
+  'ptz:presets': { full: ['c1'], required: 1 },
+  'ptz:gotoPreset': { full: ['c1', 'preset-1'], required: 2 },
+  'ptz:savePreset': { full: ['c1', 'Gate'], required: 2 },
+  'recording:start': {
+    full: ['c1', { keepAfterCountdown: true }],
+    required: 1,
+    more: [
+      ['c1', { keepAfterCountdown: undefined }],
+      ['c1', {}],
+    ],
+  },
+  'recording:stop': { full: ['c1'], required: 1 },
+  'recording:list': { full: [], required: 0 },
+  'recording:folder': { full: [], required: 0 },
+  'recording:chooseFolder': { full: [], required: 0 },
 };
 
 /**

@@ -82,7 +82,7 @@ describe('tray menu', () => {
     expect(a.quit).toHaveBeenCalled();
   });
 
-  it('active streams show their end time with Show and Stop; Stop all is enabled', () => {
+  it('active streams show their end time with Show window and Stop; Stop all is enabled', () => {
     const a = actions();
     const items = buildTrayMenu(
       {
@@ -103,6 +103,10 @@ describe('tray menu', () => {
     const waking = byLabel(items, 'Battery cam · waking…');
     expect(live && waking).toBeTruthy();
     expect(items.some((i) => i.label?.startsWith('Garage ·'))).toBe(false);
+    // The card's name for bringing a streaming camera's window forward, not a second one.
+    expect(live?.submenu?.map((i) => i.label)).toEqual(['Show window', 'Stop']);
+    live?.submenu?.find((i) => i.label === 'Show window')?.click?.();
+    expect(a.watch).toHaveBeenCalledWith('a');
     live?.submenu?.find((i) => i.label === 'Stop')?.click?.();
     expect(a.stop).toHaveBeenCalledWith('a');
     byLabel(items, 'Stop all streams')?.click?.();

@@ -18,11 +18,17 @@ describe('windows:openLive', () => {
     const opened: string[] = [];
     const port: WindowPort = {
       openLive: (id) => void opened.push(id),
+      openDashboard: () => undefined,
       close: () => undefined,
       savePng: () => Promise.reject(new Error('unused')),
     };
     const names = new Map([['cam-1', 'Door']]);
-    registerWindowHandlers(router, port, (id) => names.get(id));
+    registerWindowHandlers(
+      router,
+      port,
+      (id) => names.get(id),
+      () => undefined,
+    );
     const openLive = (id: string) =>
       handlers.get('windows:openLive')?.(
         { sender: { id: 1 }, senderFrame: { url: 'app://x' } },
@@ -41,5 +47,76 @@ describe('windows:openLive', () => {
     expect(opened).toEqual([]);
     expect(await openLive('cam-1')).toEqual({ ok: true, value: undefined });
     expect(opened).toEqual(['cam-1']);
+  });
+});
+
+describe('windows:editCamera', () => {
+  function setup() {
+    const handlers = new Map<string, Listener>();
+    const router = createIpcRouter({
+      ipcMain: {
+        handle: (channel, listener) => void handlers.set(channel, listener),
+        removeHandler: (channel) => void handlers.delete(channel),
+      },
+      isTrustedSender: () => true,
+    });
+    const log: string[] = [];
+    let loaded: () => void = () => undefined;
+    const port: WindowPort = {
+      openLive: () => undefined,
+      // Resolves only when the test says the dashboard page has loaded.
+      openDashboard: () =>
+        new Promise<void>((resolve) => {
+          log.push('show dashboard');
+          loaded = () => {
+            log.push('dashboard loaded');
+            resolve();
+          };
+        }),
+      close: () => undefined,
+      savePng: () => Promise.reject(new Error('unused')),
+    };
+    const names = new Map([['cam-1', 'Door']]);
+    registerWindowHandlers(
+      router,
+      port,
+      (id) => names.get(id),
+      (request) => log.push(`edit ${JSON.stringify(request)}`),
+    );
+    const edit = (...args: unknown[]) =>
+      handlers.get('windows:editCamera')?.(
+        { sender: { id: 1 }, senderFrame: { url: 'app://x' } },
+        ...args,
+      ) as Promise<IpcEnvelope<void>>;
+    return { log, edit, loaded: () => loaded() };
+  }
+
+  it('shows the dashboard, and asks it for Edit only once its page has loaded', async () => {
+    const { log, edit, loaded } = setup();
+    const answer = edit('cam-1', { focus: 'password' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(log).toEqual(['show dashboard']);
+    loaded();
+    expect(await answer).toEqual({ ok: true, value: undefined });
+    expect(log).toEqual([
+      'show dashboard',
+      'dashboard loaded',
+      'edit {"cameraId":"cam-1","focus":"password"}',
+    ]);
+  });
+
+  it('without a field to focus asks for plain Edit; an unknown camera opens nothing', async () => {
+    const { log, edit, loaded } = setup();
+    const plain = edit('cam-1');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    loaded();
+    await plain;
+    expect(log.at(-1)).toBe('edit {"cameraId":"cam-1","focus":null}');
+    log.length = 0;
+    expect(await edit('gone', { focus: 'password' })).toMatchObject({
+      ok: false,
+      error: { code: 'camera-not-found' },
+    });
+    expect(log).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InvokeArgs, InvokeChannel } from '../../shared/ipc-contract';
 import { MAX_CAMERA_NAME } from '../../shared/cameras';
+import { MAX_PRESET_NAME } from '../../shared/ptz';
 import { MAX_STREAM_DURATION_SEC } from '../../shared/streams';
 
 const cameraId = z.string().min(1, 'A camera id is required.').max(200);
@@ -34,6 +35,16 @@ const cameraInput = z.strictObject({
     .optional(),
   ...credentials,
 });
+// Finite by construction (z.number refuses NaN and ±Infinity), within the generic space.
+const speed = z.number().min(-1).max(1);
+const velocity = z.strictObject({ x: speed, y: speed, zoom: speed });
+const presetName = z
+  .string()
+  .trim()
+  .min(1, 'A preset needs a name.')
+  .max(MAX_PRESET_NAME, `A preset name has at most ${String(MAX_PRESET_NAME)} characters.`)
+  // Control characters would reach the camera's SOAP body as they are.
+  .regex(/^[^\p{Cc}]*$/u, 'no control characters');
 const testInput = z.union([
   z.strictObject({ cameraId }),
   z.strictObject({ source: inputSource, ...credentials }),
@@ -54,12 +65,18 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
       .optional(),
   ]),
   'streams:stop': z.tuple([cameraId]),
+  'streams:end': z.tuple([cameraId]),
   'streams:extend': z.tuple([cameraId, seconds]),
   'streams:list': z.tuple([]),
   'cameras:list': z.tuple([]),
   'cameras:add': z.tuple([cameraInput]),
   'cameras:update': z.tuple([cameraId, cameraInput]),
   'cameras:remove': z.tuple([cameraId]),
+  'cameras:undoRemove': z.tuple([cameraId]),
+  'cameras:copyRtspUrl': z.tuple([
+    cameraId,
+    z.strictObject({ withPassword: z.boolean().optional() }).optional(),
+  ]),
   'cameras:test': z.tuple([testInput]),
   'cameras:discover': z.tuple([
     z.strictObject({ networkInterface: z.string().max(64).optional() }).optional(),
@@ -81,6 +98,10 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
   ]),
   'windows:openLive': z.tuple([cameraId]),
   'windows:close': z.tuple([]),
+  'windows:editCamera': z.tuple([
+    cameraId,
+    z.strictObject({ focus: z.literal('password').optional() }).optional(),
+  ]),
   'snapshots:save': z.tuple([
     cameraId,
     // A 4K PNG is well under 30 MB of base64.
@@ -89,4 +110,18 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
       .max(30 * 1024 * 1024)
       .regex(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/, 'a PNG data URL'),
   ]),
+  'ptz:capabilities': z.tuple([cameraId]),
+  'ptz:move': z.tuple([cameraId, velocity]),
+  'ptz:stop': z.tuple([cameraId]),
+  'ptz:presets': z.tuple([cameraId]),
+  'ptz:gotoPreset': z.tuple([cameraId, z.string().min(1).max(256)]),
+  'ptz:savePreset': z.tuple([cameraId, presetName]),
+  'recording:start': z.tuple([
+    cameraId,
+    z.strictObject({ keepAfterCountdown: z.boolean().optional() }).optional(),
+  ]),
+  'recording:stop': z.tuple([cameraId]),
+  'recording:list': z.tuple([]),
+  'recording:folder': z.tuple([]),
+  'recording:chooseFolder': z.tuple([]),
 };

@@ -16,6 +16,7 @@ export function registerStreamHandlers(
   );
   // A window's Stop releases only its own hold: other windows of the camera keep watching.
   router.handle('streams:stop', ({ viewer }, cameraId) => streams.release(cameraId, viewer));
+  router.handle('streams:end', (_context, cameraId) => streams.stop(cameraId));
   router.handle('streams:extend', (_context, cameraId, seconds) =>
     streams.extend(cameraId, seconds),
   );

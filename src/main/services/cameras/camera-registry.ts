@@ -5,6 +5,7 @@ import {
   DEMO_CAMERA_ID,
   type Camera,
   type CameraInput,
+  type RemovedCamera,
   type CameraOptions,
   type CameraSource,
   type DemoCameraChange,
@@ -16,6 +17,7 @@ import { SerialRunner } from '../async/serial-queue';
 import type { CameraFile, StoredCamera } from './camera-file';
 import { toDto } from './camera-dto';
 import { checkedEntry, cleanName, mergeOptions } from './camera-input';
+import { copyableUrl } from './copy-url';
 import {
   pinsFor,
   readInputSource,
@@ -58,6 +60,19 @@ export interface CameraRegistryOptions {
   newId?: () => string;
   /** The demo camera's setting; default in memory: listed while there are no cameras. */
   demo?: DemoSetting;
+  /** How long a removed camera can be restored (Undo); default UNDO_REMOVE_MS. */
+  undoMs?: number;
+  now?: () => number;
+}
+
+/** How long Undo can bring a removed camera back: the dashboard's toast shows this long. */
+export const UNDO_REMOVE_MS = 8_000;
+
+/** A removed camera as it was stored (its password cipher too), and where it stood. */
+interface Removal {
+  camera: StoredCamera;
+  index: number;
+  timer: NodeJS.Timeout;
 }
 
 /** An add or edit read and checked (the device already asked), waiting for its write. */
@@ -106,6 +121,11 @@ export class CameraRegistry implements SourceResolver {
   /** Edits are numbered as they are asked for; per camera, the number of the one last saved. */
   private edits = 0;
   private readonly savedEdit = new Map<string, number>();
+  /**
+   * Removed cameras Undo can still restore, kept here in main: the entry keeps its password
+   * cipher, so a restore needs no password from a renderer (none ever holds one).
+   */
+  private readonly removals = new Map<string, Removal>();
 
   constructor(private readonly opts: CameraRegistryOptions) {
     this.store = new CameraStore(opts.file, opts.secrets);
@@ -173,15 +193,61 @@ export class CameraRegistry implements SourceResolver {
     });
   }
 
-  remove(id: string): Promise<void> {
+  /** Removes the camera now; for `undoMs` it can be restored as it was (see undoRemove). */
+  remove(id: string): Promise<RemovedCamera> {
     return this.writes.run(async () => {
-      this.stored(id);
+      const camera = this.stored(id);
+      const index = this.cameras.indexOf(camera);
       const list = this.cameras.filter((c) => c.id !== id);
       await this.store.save(list);
       this.cameras = list;
       this.savedEdit.delete(id);
+      const undoMs = this.opts.undoMs ?? UNDO_REMOVE_MS;
+      const timer = setTimeout(() => this.removals.delete(id), undoMs);
+      // A pending Undo never keeps the process (or a test run) alive.
+      timer.unref();
+      this.removals.set(id, { camera, index, timer });
       this.announce({ kind: 'removed', id });
+      return {
+        cameraId: id,
+        name: toDto(camera).name,
+        undoUntil: (this.opts.now ?? Date.now)() + undoMs,
+      };
     });
+  }
+
+  /** Puts a camera removed moments ago back where it was, password and pins included. */
+  undoRemove(id: string): Promise<Camera> {
+    return this.writes.run(async () => {
+      const removal = this.removals.get(id);
+      if (!removal) {
+        throw new UserFacingError(
+          'undo-expired',
+          'It is too late to undo that removal. Add the camera again from the dashboard.',
+        );
+      }
+      const list = [...this.cameras];
+      list.splice(Math.min(removal.index, list.length), 0, removal.camera);
+      await this.store.save(list);
+      clearTimeout(removal.timer);
+      this.removals.delete(id);
+      this.cameras = list;
+      // Not the user's "first camera": the demo notice is for a camera they added.
+      this.announce({ kind: 'added', id, first: false });
+      return toDto(removal.camera);
+    });
+  }
+
+  /** The camera's stream URL to copy: without credentials, or with them (see copyableUrl). */
+  copyUrl(id: string, withPassword: boolean): string {
+    const source = this.resolve(id);
+    if (source.kind === 'demo') {
+      throw new UserFacingError(
+        'no-rtsp-url',
+        'The demo camera is built into Vigil and has no RTSP address to copy.',
+      );
+    }
+    return copyableUrl(source, withPassword);
   }
 
   /** The demo camera's setting, and whether the user has yet to hear it was hidden. */

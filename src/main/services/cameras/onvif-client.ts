@@ -1,12 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Agent, type AgentOptions, type ClientRequest, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import onvif from 'onvif';
 import { UserFacingError } from '../../../shared/errors';
 import type { OnvifDeviceInfo, OnvifProfileInfo } from '../../../shared/cameras';
 import { cleanUnknownLabel } from '../../../shared/text';
 import { createLimiter } from '../limit';
-import { XmlShapeMeter } from './xml-guard';
+import { GuardedAgent } from './guarded-agent';
 
 export interface OnvifTarget {
   host: string;
@@ -61,71 +59,9 @@ const DEFAULT_TIMEOUT_MS = 8_000;
 /** ONVIF inspections (tests, adds) at once, app-wide; more wait their turn. */
 export const MAX_CONCURRENT_INSPECTIONS = 4;
 const inspections = createLimiter(MAX_CONCURRENT_INSPECTIONS);
-/** Real ONVIF answers are a few kB; a body beyond this is not a camera talking. */
-const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 const CLOCK_WARNING_MS = 5 * 60 * 1000;
 /** Device strings (model, firmware, profile names) shown to the user are cut here. */
 const MAX_DEVICE_TEXT = 120;
-
-type AddRequest = (this: Agent, req: ClientRequest, options: unknown) => void;
-
-/**
- * An HTTP agent whose sockets can all be torn down, which cuts oversized answers, and which
- * refuses an answer nested too deep (or too large in elements) before the library parses it.
- */
-class GuardedAgent extends Agent {
-  private readonly sockets_ = new Set<Socket>();
-  tooLarge = false;
-  /** Why an answer's XML was refused (see xml-guard.ts). */
-  badShape: string | null = null;
-
-  constructor(options: AgentOptions) {
-    super(options);
-  }
-
-  /**
-   * Node hands every request through the agent here (proxy agents rely on it too): our
-   * 'response' listener goes first, so it sees each body piece before the library does, and
-   * ends the request before the library's 'end' (and its xml2js parse) can come.
-   */
-  addRequest(req: ClientRequest, options: unknown): void {
-    req.prependListener('response', (res: IncomingMessage) => {
-      const meter = new XmlShapeMeter();
-      res.on('error', () => undefined);
-      res.on('data', (chunk: Buffer) => {
-        // latin1: one char per byte; markup is ASCII, UTF-8 sequences never look like it.
-        if (meter.feed(chunk.toString('latin1'))) return;
-        this.badShape = meter.refused;
-        const error = new Error(`ONVIF answer refused: ${meter.refused ?? 'malformed'}`);
-        res.destroy(error);
-        req.destroy(error);
-      });
-    });
-    (Agent.prototype as unknown as { addRequest: AddRequest }).addRequest.call(this, req, options);
-  }
-
-  override createConnection(
-    ...args: Parameters<Agent['createConnection']>
-  ): ReturnType<Agent['createConnection']> {
-    const socket = super.createConnection(...args) as Socket;
-    this.sockets_.add(socket);
-    let received = 0;
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_RESPONSE_BYTES) {
-        this.tooLarge = true;
-        socket.destroy(new Error('ONVIF response too large'));
-      }
-    });
-    socket.on('close', () => this.sockets_.delete(socket));
-    return socket;
-  }
-
-  override destroy(): void {
-    for (const socket of this.sockets_) socket.destroy();
-    super.destroy();
-  }
-}
 
 function errorText(error: unknown): string {
   if (error instanceof Error)
@@ -269,9 +205,12 @@ export function inspectOnvif(target: OnvifTarget): Promise<OnvifInspection> {
   return inspections(() => inspectOnce(target));
 }
 
-async function inspectOnce(target: OnvifTarget): Promise<OnvifInspection> {
-  const agent = new GuardedAgent({ keepAlive: false });
-  const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+/**
+ * A Cam as every exchange here makes it: through a guarded agent, UTF-8 WS-Security, services
+ * pinned to the host the user gave (`preserveAddress`: a device naming another host for a
+ * service gets the user's host), connecting only when asked.
+ */
+function guardedCam(target: OnvifTarget, agent: GuardedAgent, timeoutMs: number): Utf8Cam {
   const cam = new Utf8Cam({
     hostname: target.host,
     port: target.port,
@@ -285,9 +224,21 @@ async function inspectOnce(target: OnvifTarget): Promise<OnvifInspection> {
   // The library may emit 'error'/'warning'; unlistened, 'error' would crash main.
   cam.on('error', () => undefined);
   cam.on('warning', () => undefined);
-  const clockOffset = (): number | null =>
-    cam.timeShift === undefined ? null : cam.timeShift + process.uptime() * 1000 - Date.now();
+  return cam;
+}
 
+/** Camera clock minus ours, in ms, once the library has asked the device; else null. */
+function clockOffsetOf(cam: Utf8Cam): number | null {
+  return cam.timeShift === undefined ? null : cam.timeShift + process.uptime() * 1000 - Date.now();
+}
+
+/** `work` under an absolute deadline; at the deadline every socket of `agent` is torn down. */
+async function withDeadline<T>(
+  agent: GuardedAgent,
+  target: OnvifTarget,
+  timeoutMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
@@ -300,6 +251,40 @@ async function inspectOnce(target: OnvifTarget): Promise<OnvifInspection> {
       );
     }, timeoutMs);
   });
+  try {
+    return await Promise.race([work(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What to tell the user about a failed exchange: a refused answer first, then the error. */
+function exchangeFailure(
+  agent: GuardedAgent,
+  target: OnvifTarget,
+  error: unknown,
+  clockOffsetMs: number | null,
+): UserFacingError {
+  if (agent.tooLarge) {
+    return new UserFacingError(
+      'onvif-not-onvif',
+      `The device at ${target.host}:${String(target.port)} sent an answer far too large for an ONVIF camera. Check the address and port.`,
+    );
+  }
+  if (agent.badShape) {
+    return new UserFacingError(
+      'onvif-not-onvif',
+      `The device at ${target.host}:${String(target.port)} sent an answer no ONVIF camera sends (${agent.badShape}); Vigil did not read it. Check the address and port.`,
+    );
+  }
+  return mapOnvifError(error, target, clockOffsetMs);
+}
+
+async function inspectOnce(target: OnvifTarget): Promise<OnvifInspection> {
+  const agent = new GuardedAgent({ keepAlive: false });
+  const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const cam = guardedCam(target, agent, timeoutMs);
+  const clockOffset = (): number | null => clockOffsetOf(cam);
 
   const work = async (): Promise<OnvifInspection> => {
     await call<unknown>((cb) => cam.connect((error) => cb(error, undefined)));
@@ -365,23 +350,70 @@ async function inspectOnce(target: OnvifTarget): Promise<OnvifInspection> {
   };
 
   try {
-    return await Promise.race([work(), deadline]);
+    return await withDeadline(agent, target, timeoutMs, work);
   } catch (error) {
-    if (agent.tooLarge) {
-      throw new UserFacingError(
-        'onvif-not-onvif',
-        `The device at ${target.host}:${String(target.port)} sent an answer far too large for an ONVIF camera. Check the address and port.`,
-      );
-    }
-    if (agent.badShape) {
-      throw new UserFacingError(
-        'onvif-not-onvif',
-        `The device at ${target.host}:${String(target.port)} sent an answer no ONVIF camera sends (${agent.badShape}); Vigil did not read it. Check the address and port.`,
-      );
-    }
-    throw mapOnvifError(error, target, clockOffset());
+    throw exchangeFailure(agent, target, error, clockOffset());
   } finally {
-    clearTimeout(timer);
     agent.destroy();
   }
+}
+
+/** A connected device kept for follow-up calls (PTZ), guarded as an inspection is. */
+export interface OnvifSession {
+  /** The library's connected Cam: `uri` (its services) and `profiles` are filled in. */
+  readonly cam: InstanceType<typeof Cam>;
+  /**
+   * Runs one library call (callback style) under its own absolute deadline; a failure comes
+   * as a UserFacingError (`mapError` may name a device's refusal of this call first).
+   */
+  run<T>(
+    call: (callback: (error: unknown, value: T) => void) => void,
+    options?: { timeoutMs?: number; mapError?: (error: unknown) => UserFacingError | null },
+  ): Promise<T>;
+  /** Tears down its sockets; the session is not used again. */
+  close(): void;
+}
+
+/**
+ * Connects to an ONVIF device (within the same app-wide limit and deadline as an inspection)
+ * and keeps it for follow-up calls: the connect exchange (clock, services, profiles) is paid
+ * once, not before every PTZ step.
+ */
+export function openOnvifSession(target: OnvifTarget): Promise<OnvifSession> {
+  return inspections(async () => {
+    const agent = new GuardedAgent({ keepAlive: false });
+    const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const cam = guardedCam(target, agent, timeoutMs);
+    try {
+      await withDeadline(agent, target, timeoutMs, () =>
+        call<unknown>((cb) => cam.connect((error) => cb(error, undefined))),
+      );
+    } catch (error) {
+      agent.destroy();
+      throw exchangeFailure(agent, target, error, clockOffsetOf(cam));
+    }
+    let closed = false;
+    return {
+      cam,
+      async run<T>(
+        fn: (callback: (error: unknown, value: T) => void) => void,
+        options: { timeoutMs?: number; mapError?: (error: unknown) => UserFacingError | null } = {},
+      ): Promise<T> {
+        if (closed) throw new UserFacingError('onvif-closed', 'The camera connection was closed.');
+        try {
+          return await withDeadline(agent, target, options.timeoutMs ?? timeoutMs, () =>
+            call<T>(fn),
+          );
+        } catch (error) {
+          if (error instanceof UserFacingError) throw error;
+          const refused = agent.tooLarge || agent.badShape ? null : options.mapError?.(error);
+          throw refused ?? exchangeFailure(agent, target, error, clockOffsetOf(cam));
+        }
+      },
+      close(): void {
+        closed = true;
+        agent.destroy();
+      },
+    };
+  });
 }

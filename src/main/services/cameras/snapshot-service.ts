@@ -24,6 +24,8 @@ export interface SnapshotServiceOptions {
   /** Stores an https endpoint's certificate fingerprint with the camera (trust on first use). */
   pinCertificate?: (cameraId: string, endpoint: string, sha256: string) => Promise<void>;
   emit?: (snapshot: CameraSnapshot) => void;
+  /** A picture could not be taken (e.g. the camera refused the password: the status says so). */
+  onFailure?: (cameraId: string, error: unknown) => void;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -62,9 +64,12 @@ export class SnapshotService {
   /** Takes a new picture; a request while one is being taken for the camera shares it. */
   take(cameraId: string): Promise<CameraSnapshot> {
     const generation = this.generations.get(cameraId) ?? 0;
-    return this.inFlight.run(`${cameraId}\n${String(generation)}`, () =>
+    const taking = this.inFlight.run(`${cameraId}\n${String(generation)}`, () =>
       this.fetch(cameraId, generation),
     );
+    const onFailure = this.opts.onFailure;
+    if (onFailure) taking.catch((error: unknown) => onFailure(cameraId, error));
+    return taking;
   }
 
   private async fetch(cameraId: string, generation: number): Promise<CameraSnapshot> {

@@ -27,7 +27,10 @@ const keyOf = (target: StatusTarget): string =>
 
 /**
  * Checks every camera on an interval (and on demand) with a short RTSP OPTIONS, and
- * reports online / offline / asleep (a battery camera that does not answer) / checking.
+ * reports online / offline / asleep (a battery camera that does not answer) / checking, or
+ * unauthorized: the check asks without credentials (any RTSP answer, 401 included, proves the
+ * camera is up), so a refused password is learnt from what did use them, a stream or a
+ * snapshot (noteRefused), and holds until they work (noteAccepted) or the camera is edited.
  */
 export class CameraStatusMonitor {
   private readonly statuses = new Map<string, CameraStatus>();
@@ -40,6 +43,8 @@ export class CameraStatusMonitor {
   /** The full pass running now, and whether another was asked for meanwhile. */
   private pass: Promise<CameraStatus[]> | null = null;
   private again = false;
+  /** Cameras that refused their saved credentials, with the words for the user. */
+  private readonly refused = new Map<string, string>();
 
   constructor(private readonly opts: StatusMonitorOptions) {
     this.now = opts.now ?? Date.now;
@@ -122,6 +127,46 @@ export class CameraStatusMonitor {
   forget(id: string): void {
     this.statuses.delete(id);
     this.checkedAs.delete(id);
+    this.refused.delete(id);
+  }
+
+  /**
+   * The camera answered and refused its saved username or password (a stream or a snapshot
+   * got 401/403): it is 'unauthorized' until they work or the camera is edited.
+   */
+  noteRefused(id: string, detail: string): void {
+    if (!this.current(id)) return;
+    this.refused.set(id, detail);
+    const before = this.statuses.get(id);
+    const at = this.now();
+    this.update(
+      {
+        cameraId: id,
+        state: 'unauthorized',
+        lastSeen: at,
+        checkedAt: at,
+        detail,
+        fault: 'unauthorized',
+      },
+      before,
+    );
+  }
+
+  /** The saved credentials worked (a stream went live, a snapshot came): no longer refused. */
+  noteAccepted(id: string): void {
+    if (!this.refused.delete(id)) return;
+    const before = this.statuses.get(id);
+    if (before?.state !== 'unauthorized') return;
+    const at = this.now();
+    this.update(
+      { cameraId: id, state: 'online', lastSeen: at, checkedAt: at, detail: null },
+      before,
+    );
+  }
+
+  /** The camera's credentials or address changed: what it refused before says nothing now. */
+  credentialsChanged(id: string): void {
+    this.refused.delete(id);
   }
 
   private current(id: string): StatusTarget | undefined {
@@ -165,14 +210,25 @@ export class CameraStatusMonitor {
     if (keyOf(now) !== keyOf(target)) return this.statusAt(now);
     const at = this.now();
     const before = this.statuses.get(target.id);
+    const refusal = this.refused.get(target.id);
     const next: CameraStatus = result.ok
-      ? { cameraId: target.id, state: 'online', lastSeen: at, checkedAt: at, detail: null }
+      ? refusal !== undefined
+        ? {
+            cameraId: target.id,
+            state: 'unauthorized',
+            lastSeen: at,
+            checkedAt: at,
+            detail: refusal,
+            fault: 'unauthorized',
+          }
+        : { cameraId: target.id, state: 'online', lastSeen: at, checkedAt: at, detail: null }
       : {
           cameraId: target.id,
           state: target.battery ? 'asleep' : 'offline',
           lastSeen: before?.lastSeen ?? null,
           checkedAt: at,
           detail: target.battery ? 'Asleep: the camera wakes when you start it.' : result.detail,
+          ...(target.battery ? {} : { fault: result.fault ?? null }),
         };
     this.update(next, before);
     return next;

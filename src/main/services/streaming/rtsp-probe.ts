@@ -1,8 +1,10 @@
 import { connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import type { CameraFault } from '../../../shared/cameras';
 import { bare } from './rtsp-relay';
 
-export type ProbeResult = { ok: true } | { ok: false; detail: string };
+/** `fault` names the failure for advice shared by the card and the live window. */
+export type ProbeResult = { ok: true } | { ok: false; detail: string; fault?: CameraFault };
 
 /**
  * Asks an RTSP server for OPTIONS without credentials. Any RTSP answer (200, 401, …)
@@ -13,7 +15,11 @@ export function probeRtsp(rawUrl: string, timeoutMs = 2_500): Promise<ProbeResul
   try {
     url = new URL(rawUrl);
   } catch {
-    return Promise.resolve({ ok: false, detail: 'The camera address is not a valid URL.' });
+    return Promise.resolve({
+      ok: false,
+      detail: 'The camera address is not a valid URL.',
+      fault: 'invalid-address',
+    });
   }
   const secure = url.protocol === 'rtsps:';
   const port = Number(url.port) || (secure ? 322 : 554);
@@ -32,7 +38,7 @@ export function probeRtsp(rawUrl: string, timeoutMs = 2_500): Promise<ProbeResul
       resolve(result);
     };
     const timer = setTimeout(
-      () => finish({ ok: false, detail: 'No answer from the camera.' }),
+      () => finish({ ok: false, detail: 'No answer from the camera.', fault: 'timed-out' }),
       timeoutMs,
     );
     socket.once(secure ? 'secureConnect' : 'connect', () => {
@@ -47,21 +53,22 @@ export function probeRtsp(rawUrl: string, timeoutMs = 2_500): Promise<ProbeResul
             : {
                 ok: false,
                 detail: 'Something answers at this address, but it is not an RTSP camera.',
+                fault: 'not-rtsp',
               },
         );
       }
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      finish({
-        ok: false,
-        detail:
-          error.code === 'ECONNREFUSED'
-            ? 'The camera refused the connection.'
-            : error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN'
-              ? 'The camera’s host name cannot be found.'
-              : 'The camera cannot be reached.',
-      });
+      finish(
+        error.code === 'ECONNREFUSED'
+          ? { ok: false, detail: 'The camera refused the connection.', fault: 'refused' }
+          : error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN'
+            ? { ok: false, detail: 'The camera’s host name cannot be found.', fault: 'unreachable' }
+            : { ok: false, detail: 'The camera cannot be reached.', fault: 'unreachable' },
+      );
     });
-    socket.on('end', () => finish({ ok: false, detail: 'The camera closed the connection.' }));
+    socket.on('end', () =>
+      finish({ ok: false, detail: 'The camera closed the connection.', fault: 'closed' }),
+    );
   });
 }

@@ -56,6 +56,23 @@ interface Entry {
   startedAt: number;
   deadline: StreamDeadline;
   endReason: StreamEndReason | null;
+  /** ffmpeg runs that reached a picture (each reconnect or restart is a new run). */
+  runs: number;
+  onAir: boolean;
+  /** Holders (a recording) that keep the session past its deadline and its last viewer. */
+  keepers: Set<string>;
+  /** The deadline passed while kept: the session ends when its last keeper lets go. */
+  overdue: boolean;
+}
+
+/** What a recorder may read of a session: its HLS folder, and which ffmpeg run wrote it. */
+export interface SessionOutput {
+  sessionId: string;
+  dir: string;
+  /** Counts the runs that reached a picture; a new number means a new init segment. */
+  run: number;
+  /** False while reconnecting or stopping: the folder holds the last run's files, or none. */
+  live: boolean;
 }
 
 /**
@@ -162,11 +179,20 @@ export class StreamService {
       startedAt: this.now(),
       // Ends this entry's session, never a newer one of the same camera.
       deadline: new StreamDeadline(durationSec, this.now, () => {
-        void this.queues.run(cameraId, () =>
-          this.entries.get(cameraId) === entry ? this.stopEntry(entry, 'timeout') : undefined,
-        );
+        void this.queues.run(cameraId, () => {
+          if (this.entries.get(cameraId) !== entry) return undefined;
+          if (entry.keepers.size > 0) {
+            entry.overdue = true;
+            return undefined;
+          }
+          return this.stopEntry(entry, 'timeout');
+        });
       }),
       endReason: null,
+      runs: 0,
+      onAir: false,
+      keepers: new Set(),
+      overdue: false,
       session: new StreamSession({
         id,
         dir: join(this.opts.tempRoot, id),
@@ -198,6 +224,8 @@ export class StreamService {
   private onSessionChange(entry: Entry): void {
     const { session } = entry;
     if (session.phase === 'live') entry.deadline.startCounting();
+    if (session.phase === 'live' && !entry.onAir) entry.runs++;
+    entry.onAir = session.phase === 'live';
     const current = this.entries.get(entry.cameraId) === entry;
     if (session.phase === 'ended' || session.phase === 'failed') {
       entry.deadline.clear();
@@ -240,7 +268,7 @@ export class StreamService {
       const entry = this.entries.get(cameraId);
       // Not this viewer's session (releaseViewer also queues behind unrelated starts): no news.
       if (!entry?.viewers.delete(viewer)) return;
-      if (entry.viewers.size > 0) {
+      if (entry.viewers.size > 0 || entry.keepers.size > 0) {
         this.publish(entry);
         return;
       }
@@ -330,6 +358,38 @@ export class StreamService {
         return session.dir;
     }
     return undefined;
+  }
+
+  /** A camera's session output for a recorder; undefined before its first picture and after it ends. */
+  output(cameraId: string): SessionOutput | undefined {
+    const entry = this.entries.get(cameraId);
+    const phase = entry?.session.phase;
+    if (!entry || entry.runs === 0 || phase === 'ended' || phase === 'failed') return undefined;
+    const { session } = entry;
+    return {
+      sessionId: session.id,
+      dir: session.dir,
+      run: entry.runs,
+      live: phase === 'live' && !session.stopping,
+    };
+  }
+
+  /** Keeps the camera's running session past its deadline and its last viewer (a recording). */
+  keep(cameraId: string, holder: string): boolean {
+    const entry = this.entries.get(cameraId);
+    if (!entry || entry.session.stopping) return false;
+    entry.keepers.add(holder);
+    return true;
+  }
+
+  /** Lets go of keep(): a session past its deadline, or without viewers, stops now. */
+  unkeep(cameraId: string, holder: string): Promise<void> {
+    return this.queues.run(cameraId, async () => {
+      const entry = this.entries.get(cameraId);
+      if (!entry?.keepers.delete(holder) || entry.keepers.size > 0) return;
+      if (entry.overdue) await this.stopEntry(entry, 'timeout');
+      else if (entry.viewers.size === 0) await this.stopEntry(entry, 'stopped');
+    });
   }
 
   /** Process ids of running ffmpeg children (for diagnostics and tests). */

@@ -1,8 +1,12 @@
 import { useRef, useState } from 'react';
 import type { Camera, CameraSnapshot, CameraStatus } from '../../../shared/cameras';
+import { adviceFor } from '../../../shared/advice';
+import { ENTER_PASSWORD_LABEL, SHOW_WINDOW_LABEL, WATCH_LABEL } from '../../../shared/labels';
 import type { StreamInfo } from '../../../shared/streams';
 import { formatAge, formatRemaining } from '../common/format';
 import { MenuButton } from '../common/MenuButton';
+import { RecordingBadge } from '../common/RecordingBadge';
+import { CopyPasswordConfirmation } from './CopyPasswordConfirmation';
 import { RemoveConfirmation } from './RemoveConfirmation';
 
 export interface CameraCardProps {
@@ -13,13 +17,23 @@ export interface CameraCardProps {
   snapshotError?: string | undefined;
   stream: StreamInfo | undefined;
   now: number;
+  /** Watch (opens the live window, which starts the stream) or Show window when streaming. */
   onStart: (camera: Camera) => void;
+  /** Ends the camera's stream for every window (the tray's Stop). */
+  onStop?: (camera: Camera) => void;
+  /** Checks the camera's status again now (an offline card's "Check now"). */
+  onCheck?: (camera: Camera) => Promise<unknown>;
+  /** Opens Edit with the password field focused (the camera refused the saved one). */
+  onEnterPassword?: (camera: Camera) => void;
   onEdit: (camera: Camera) => void;
   onRemove: (camera: Camera) => void;
-  onCopyUrl: (camera: Camera) => void;
+  /** Main copies the stream URL; with the password only after the card's confirmation. */
+  onCopyUrl: (camera: Camera, withPassword: boolean) => void;
   onTest: (camera: Camera) => void;
   /** The built-in demo camera's menu: hide it from the dashboard. */
   onHide?: (camera: Camera) => void;
+  /** Just added or saved: the card is pointed out (and scrolled into view). */
+  highlighted?: boolean;
 }
 
 const STATUS_LABEL: Record<CameraStatus['state'], string> = {
@@ -27,6 +41,7 @@ const STATUS_LABEL: Record<CameraStatus['state'], string> = {
   online: 'Online',
   offline: 'Offline',
   asleep: 'Asleep',
+  unauthorized: 'Wrong password',
 };
 
 /** What the card says about a running stream, from main's facts only. */
@@ -48,22 +63,33 @@ export function streamLabel(stream: StreamInfo, now: number): string {
   }
 }
 
-/** Why Start is disabled, or null when it is not. */
+/** Why Watch is disabled, or null when it is not; the same advice the live window gives. */
 export function startBlockedReason(status: CameraStatus | undefined): string | null {
   if (status?.state !== 'offline') return null;
-  return `${status.detail ?? 'The camera does not answer.'} Check that it is on and connected, then try again.`;
+  const { advice } = adviceFor(status.fault ?? 'unreachable', {
+    workedBefore: status.lastSeen !== null,
+  });
+  return `${status.detail ?? 'The camera does not answer.'} ${advice}`;
 }
 
 /** One camera on the dashboard: picture, status, and what you can do with it. */
 export function CameraCard(props: CameraCardProps) {
   const { camera, status, snapshot, stream, now } = props;
   const [confirming, setConfirming] = useState(false);
+  const [confirmingCopy, setConfirmingCopy] = useState(false);
+  const [checkingNow, setCheckingNow] = useState(false);
   const moreRef = useRef<HTMLButtonElement>(null);
   const blocked = startBlockedReason(status);
   const state = status?.state ?? 'checking';
+  // Watching would only repeat the refusal: the way forward is the password.
+  const refused = state === 'unauthorized' && !stream;
 
   return (
-    <article className="card camera-card" aria-label={camera.name} data-camera-id={camera.id}>
+    <article
+      className={`card camera-card${props.highlighted ? ' card-highlight' : ''}`}
+      aria-label={camera.name}
+      data-camera-id={camera.id}
+    >
       <div className="thumb">
         {snapshot ? (
           <img src={snapshot.dataUrl} alt={`Last picture from ${camera.name}`} />
@@ -82,6 +108,7 @@ export function CameraCard(props: CameraCardProps) {
             {streamLabel(stream, now)}
           </span>
         ) : null}
+        <RecordingBadge cameraId={camera.id} />
       </div>
       <div className="card-body">
         <div className="card-title">
@@ -94,15 +121,41 @@ export function CameraCard(props: CameraCardProps) {
           {camera.address}
         </p>
         <div className="card-actions">
-          <span title={blocked ?? undefined} className="start-wrap">
-            <button
-              className="primary"
-              disabled={blocked !== null}
-              onClick={() => props.onStart(camera)}
-            >
-              {stream ? 'Open live view' : 'Start live stream'}
+          {refused && props.onEnterPassword ? (
+            <button className="primary" onClick={() => props.onEnterPassword?.(camera)}>
+              {ENTER_PASSWORD_LABEL}
             </button>
-          </span>
+          ) : (
+            <span title={blocked ?? undefined} className="start-wrap">
+              <button
+                className="primary"
+                disabled={blocked !== null && !stream}
+                onClick={() => props.onStart(camera)}
+              >
+                {stream ? SHOW_WINDOW_LABEL : WATCH_LABEL}
+              </button>
+            </span>
+          )}
+          {stream && props.onStop ? (
+            <button
+              onClick={() => props.onStop?.(camera)}
+              disabled={stream.state === 'stopping'}
+              title="Stop the stream in every window"
+            >
+              Stop
+            </button>
+          ) : null}
+          {state === 'offline' && !stream && props.onCheck ? (
+            <button
+              disabled={checkingNow}
+              onClick={() => {
+                setCheckingNow(true);
+                void props.onCheck?.(camera).finally(() => setCheckingNow(false));
+              }}
+            >
+              {checkingNow ? 'Checking…' : 'Check now'}
+            </button>
+          ) : null}
           {camera.builtIn ? (
             props.onHide ? (
               <MenuButton
@@ -118,18 +171,27 @@ export function CameraCard(props: CameraCardProps) {
                 { label: 'Edit', onSelect: () => props.onEdit(camera) },
                 { label: 'Test connection', onSelect: () => props.onTest(camera) },
                 ...(camera.rtspUrl
-                  ? [{ label: 'Copy RTSP URL', onSelect: () => props.onCopyUrl(camera) }]
+                  ? [{ label: 'Copy RTSP URL', onSelect: () => props.onCopyUrl(camera, false) }]
+                  : []),
+                ...(camera.rtspUrl && camera.hasPassword
+                  ? [{ label: 'Copy with password…', onSelect: () => setConfirmingCopy(true) }]
                   : []),
                 { label: 'Remove…', danger: true, onSelect: () => setConfirming(true) },
               ]}
             />
           )}
         </div>
-        {blocked ? <p className="hint">{blocked}</p> : null}
+        {blocked && !stream ? <p className="hint">{blocked}</p> : null}
+        {refused ? (
+          <p className="hint">
+            {adviceFor('unauthorized', { workedBefore: status?.lastSeen != null }).advice}
+          </p>
+        ) : null}
       </div>
       {confirming ? (
         <RemoveConfirmation
           name={camera.name}
+          live={stream !== undefined}
           onCancel={() => {
             setConfirming(false);
             moreRef.current?.focus();
@@ -137,6 +199,20 @@ export function CameraCard(props: CameraCardProps) {
           onRemove={() => {
             setConfirming(false);
             props.onRemove(camera);
+          }}
+        />
+      ) : null}
+      {confirmingCopy ? (
+        <CopyPasswordConfirmation
+          name={camera.name}
+          onCancel={() => {
+            setConfirmingCopy(false);
+            moreRef.current?.focus();
+          }}
+          onCopy={() => {
+            setConfirmingCopy(false);
+            moreRef.current?.focus();
+            props.onCopyUrl(camera, true);
           }}
         />
       ) : null}

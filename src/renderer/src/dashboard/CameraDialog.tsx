@@ -4,14 +4,16 @@ import type {
   CameraInput,
   CameraInputSource,
   CameraOptions,
+  CameraPreview,
   DiscoveredDevice,
   OnvifDeviceInfo,
 } from '../../../shared/cameras';
+import { rtspAddressKey } from '../../../shared/camera-address';
 import { messageOf } from '../common/format';
 import { Modal } from '../common/Modal';
 import { TabList, TabPanel, type TabSpec } from '../common/Tabs';
 import { vigil } from '../common/vigil';
-import { CameraFields, initialFields, type Fields } from './CameraFields';
+import { CameraFields, initialFields, type FieldNotes, type Fields } from './CameraFields';
 import { DiscoverPanel, type Found } from './DiscoverPanel';
 
 type Tab = 'discover' | 'onvif' | 'rtsp';
@@ -33,8 +35,67 @@ function firstField(dialog: HTMLDialogElement): HTMLElement | null {
   );
 }
 
+/** Other cameras with this name or this address, said before saving. */
+function duplicates(
+  fields: Fields,
+  kind: 'onvif' | 'rtsp',
+  others: ReadonlyArray<Camera>,
+): FieldNotes {
+  const name = fields.name.trim().toLowerCase();
+  const sameName = name ? others.find((c) => c.name.toLowerCase() === name) : undefined;
+  let sameAddress: Camera | undefined;
+  if (kind === 'rtsp') {
+    const key = rtspAddressKey(fields.url);
+    sameAddress = key
+      ? others.find((c) => {
+          const url =
+            c.source.kind === 'rtsp'
+              ? c.source.url
+              : c.source.kind === 'onvif'
+                ? c.source.streamUrl
+                : '';
+          return rtspAddressKey(url) === key;
+        })
+      : undefined;
+  } else {
+    const host = fields.host.trim().toLowerCase();
+    sameAddress = host
+      ? others.find(
+          (c) =>
+            c.source.kind === 'onvif' &&
+            c.source.host.toLowerCase() === host &&
+            String(c.source.port) === fields.port.trim() &&
+            c.source.profile === fields.profile,
+        )
+      : undefined;
+  }
+  return {
+    ...(sameName ? { name: `Another camera is already called “${sameName.name}”.` } : {}),
+    ...(sameAddress
+      ? {
+          address: `“${sameAddress.name}” already shows this stream; adding it again makes a second card for the same picture.`,
+        }
+      : {}),
+  };
+}
+
 /** Add a camera (discovery, ONVIF host, RTSP URL) or edit one; errors say what to do. */
-export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: () => void }) {
+export function CameraDialog({
+  camera,
+  cameras = [],
+  onClose,
+  onSaved,
+  focus,
+}: {
+  camera?: Camera;
+  /** The cameras listed now: a duplicate name or address is pointed out before saving. */
+  cameras?: ReadonlyArray<Camera>;
+  onClose: () => void;
+  /** The camera was saved (added, or edited): the dashboard says so and points at its card. */
+  onSaved?: (camera: Camera, added: boolean) => void;
+  /** Focus this field on open ("Enter password…" after the camera refused the saved one). */
+  focus?: 'password';
+}) {
   const editing = camera !== undefined;
   const ids = useId();
   const [tab, setTab] = useState<Tab>(
@@ -47,6 +108,7 @@ export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: ()
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<string | null>(null);
   const [device, setDevice] = useState<OnvifDeviceInfo | null>(null);
+  const [preview, setPreview] = useState<CameraPreview | null>(null);
   const [found, setFound] = useState<Found | null>(null);
   const [interfaces, setInterfaces] = useState<string[] | null>(null);
   const [networkInterface, setNetworkInterface] = useState('');
@@ -64,6 +126,7 @@ export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: ()
     setError(null);
     setResult(null);
     setDevice(null);
+    setPreview(null);
   };
 
   const source = (): CameraInputSource =>
@@ -102,7 +165,8 @@ export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: ()
 
   const test = () => {
     const on = tab;
-    return run(on === 'onvif' ? 'Connecting…' : 'Testing…', async () => {
+    setPreview(null);
+    return run('Testing the connection…', async () => {
       const answer = await vigil().cameras.test(
         editing && !fields.password
           ? { cameraId: camera.id }
@@ -110,6 +174,7 @@ export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: ()
       );
       if (tabRef.current !== on) return;
       setDevice(answer.device);
+      setPreview(answer.preview);
       setResult(answer.message);
     });
   };
@@ -123,8 +188,10 @@ export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: ()
         options: fields.options,
         ...credentials(),
       };
-      if (editing) await vigil().cameras.update(camera.id, input);
-      else await vigil().cameras.add(input);
+      const saved = editing
+        ? await vigil().cameras.update(camera.id, input)
+        : await vigil().cameras.add(input);
+      onSaved?.(saved, !editing);
       onClose();
     });
   };
@@ -143,7 +210,11 @@ export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: ()
     <Modal
       label={editing ? 'Edit camera' : 'Add camera'}
       onClose={onClose}
-      initialFocus={firstField}
+      initialFocus={(dialog) =>
+        (focus === 'password'
+          ? dialog.querySelector<HTMLElement>('[role="tabpanel"] input[type="password"]')
+          : null) ?? firstField(dialog)
+      }
       className="dialog"
     >
       <form className="dialog-form" onSubmit={save}>
@@ -180,6 +251,12 @@ export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: ()
                 setOption={setOption}
                 keepsPassword={editing && camera.hasPassword}
                 device={device}
+                preview={preview}
+                notes={duplicates(
+                  fields,
+                  tab,
+                  cameras.filter((c) => c.id !== camera?.id && !c.builtIn),
+                )}
               />
             )}
           </TabPanel>
@@ -208,7 +285,7 @@ export function CameraDialog({ camera, onClose }: { camera?: Camera; onClose: ()
             {tab !== 'discover' ? (
               <>
                 <button type="button" onClick={() => void test()} disabled={busy !== null}>
-                  {tab === 'onvif' ? 'Connect' : 'Test connection'}
+                  Test connection
                 </button>
                 <button type="submit" className="primary" disabled={busy !== null}>
                   {editing ? 'Save' : 'Add camera'}

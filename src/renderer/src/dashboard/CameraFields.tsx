@@ -1,9 +1,28 @@
+import { durationLabel, STREAM_DURATION_CHOICES } from '../../../shared/streams';
+import { useId, useState } from 'react';
 import {
   DEFAULT_CAMERA_OPTIONS,
   type Camera,
   type CameraOptions,
+  type CameraPreview,
   type OnvifDeviceInfo,
 } from '../../../shared/cameras';
+import { hostProblem, splitPastedUrl } from '../../../shared/camera-address';
+
+/** Things to point out under a field before saving (another camera's name or address). */
+export interface FieldNotes {
+  name?: string;
+  address?: string;
+}
+
+/** A note under a field, tied to it for screen readers by `id`. */
+function Note({ id, text }: { id: string; text: string | null | undefined }) {
+  return text ? (
+    <span className="field-note" id={id}>
+      {text}
+    </span>
+  ) : null;
+}
 
 /** The form's values, as typed (the port stays text until it is sent). */
 export interface Fields {
@@ -40,6 +59,8 @@ export function CameraFields({
   setOption,
   keepsPassword,
   device,
+  preview = null,
+  notes = {},
 }: {
   kind: 'onvif' | 'rtsp';
   fields: Fields;
@@ -48,7 +69,31 @@ export function CameraFields({
   /** Editing a camera that has a password: an empty field keeps it. */
   keepsPassword: boolean;
   device: OnvifDeviceInfo | null;
+  /** The picture a connection test took, and its resolution. */
+  preview?: CameraPreview | null;
+  notes?: FieldNotes;
 }) {
+  const ids = useId();
+  const [moved, setMoved] = useState(false);
+  const hostNote = kind === 'onvif' ? hostProblem(fields.host) : null;
+  const addressNote =
+    hostNote ??
+    notes.address ??
+    (kind === 'rtsp' && moved
+      ? 'The username and password from the URL are now in their fields (the URL keeps none).'
+      : null);
+  /** A pasted rtsp://user:pass@… keeps only the address; the credentials go to their fields. */
+  const onUrl = (value: string) => {
+    const split = splitPastedUrl(value);
+    if (!split) {
+      set('url', value);
+      return;
+    }
+    set('url', split.url);
+    if (split.username) set('username', split.username);
+    if (split.password) set('password', split.password);
+    setMoved(true);
+  };
   return (
     <>
       <label>
@@ -59,8 +104,11 @@ export function CameraFields({
           maxLength={80}
           required
           placeholder="Front door"
+          aria-describedby={notes.name ? `${ids}-name` : undefined}
         />
       </label>
+      {/* Outside the label, so the field's name stays "Name"; tied by aria-describedby. */}
+      <Note id={`${ids}-name`} text={notes.name} />
       {kind === 'onvif' ? (
         <div className="row">
           <label className="grow">
@@ -70,6 +118,8 @@ export function CameraFields({
               onChange={(e) => set('host', e.target.value)}
               placeholder="192.168.1.20"
               required
+              aria-invalid={hostNote ? true : undefined}
+              aria-describedby={addressNote ? `${ids}-address` : undefined}
             />
           </label>
           <label className="narrow">
@@ -86,12 +136,14 @@ export function CameraFields({
           RTSP URL
           <input
             value={fields.url}
-            onChange={(e) => set('url', e.target.value)}
+            onChange={(e) => onUrl(e.target.value)}
             placeholder="rtsp://192.168.1.20:554/stream1"
             required
+            aria-describedby={addressNote ? `${ids}-address` : undefined}
           />
         </label>
       )}
+      <Note id={`${ids}-address`} text={addressNote} />
       <div className="row">
         <label className="grow">
           Username
@@ -138,6 +190,17 @@ export function CameraFields({
           ))}
         </ul>
       ) : null}
+      {preview ? (
+        <figure className="test-preview">
+          <img src={preview.dataUrl} alt="The picture the camera sent for the test" />
+          {preview.width ? (
+            <figcaption>
+              {preview.atLeast ? 'At least ' : ''}
+              {preview.width}×{preview.height}
+            </figcaption>
+          ) : null}
+        </figure>
+      ) : null}
       <details>
         <summary>Options</summary>
         <div className="row">
@@ -152,16 +215,21 @@ export function CameraFields({
             </select>
           </label>
           <label>
-            Live for (seconds, 0 = no limit)
-            <input
-              type="number"
-              min={0}
-              max={86400}
-              value={fields.options.durationSec}
-              onChange={(e) =>
-                setOption('durationSec', Math.max(0, Math.round(Number(e.target.value) || 0)))
-              }
-            />
+            Stop watching after
+            <select
+              value={String(fields.options.durationSec)}
+              onChange={(e) => setOption('durationSec', Number(e.target.value))}
+            >
+              {/* A duration saved before these choices existed stays selectable as it is. */}
+              {(STREAM_DURATION_CHOICES.includes(fields.options.durationSec)
+                ? STREAM_DURATION_CHOICES
+                : [...STREAM_DURATION_CHOICES, fields.options.durationSec]
+              ).map((sec) => (
+                <option key={sec} value={String(sec)}>
+                  {sec === 0 ? 'No limit (until the window closes)' : durationLabel(sec)}
+                </option>
+              ))}
+            </select>
           </label>
         </div>
         <label className="inline">

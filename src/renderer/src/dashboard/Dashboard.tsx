@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Camera, DemoCameraChange } from '../../../shared/cameras';
 import { messageOf } from '../common/format';
+import { ToastRegion, useToasts, type ToastSpec } from '../common/Toast';
 import { useNow } from '../common/use-now';
 import { vigil } from '../common/vigil';
 import { CameraCard } from './CameraCard';
@@ -8,10 +9,8 @@ import { CameraDialog } from './CameraDialog';
 import { useDashboard } from './store';
 import { useDashboardEvents } from './use-dashboard-events';
 
-interface Toast {
-  kind: 'ok' | 'error';
-  text: string;
-}
+/** How long a just-added or saved camera's card stays pointed out. */
+export const HIGHLIGHT_MS = 4_000;
 
 /** The camera grid: every camera's picture and status, and the way to watch it. */
 export function Dashboard() {
@@ -25,14 +24,59 @@ export function Dashboard() {
   const notices = useDashboard((s) => s.notices);
   const demo = useDashboard((s) => s.demo);
   const now = useNow(1000);
-  const [dialog, setDialog] = useState<{ camera?: Camera } | null>(null);
-  const [toast, setToast] = useState<Toast | null>(null);
+  const [dialog, setDialog] = useState<{ camera?: Camera; focus?: 'password' } | null>(null);
+  const editRequest = useDashboard((s) => s.editRequest);
+  // A live window asked for Edit ("Enter password…"): it replaces any open dialog, since the
+  // user just asked for this one. Waits for the list when the dashboard has just opened.
+  useEffect(() => {
+    if (!editRequest || !loaded) return;
+    useDashboard.getState().setEditRequest(null);
+    const camera = cameras.find((c) => c.id === editRequest.cameraId);
+    if (camera)
+      setDialog({ camera, ...(editRequest.focus === 'password' ? { focus: 'password' } : {}) });
+  }, [editRequest, loaded, cameras]);
+  const toasts = useToasts();
+  const [highlight, setHighlight] = useState<string | null>(null);
 
-  const attempt = (task: () => Promise<string | null>) => {
+  // The card of a camera just added or saved: scrolled into view once it is listed, and
+  // pointed out for a moment.
+  const highlightListed = highlight !== null && cameras.some((c) => c.id === highlight);
+  useEffect(() => {
+    if (!highlight || !highlightListed) return undefined;
+    document
+      .querySelector(`[data-camera-id="${CSS.escape(highlight)}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
+    const timer = setTimeout(() => setHighlight(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlight, highlightListed]);
+
+  /** Runs a task; what it resolves with is said in a toast, an error in one that stays. */
+  const attempt = (task: () => Promise<string | ToastSpec | null>) => {
     task()
-      .then((text) => setToast(text ? { kind: 'ok', text } : null))
-      .catch((e: unknown) => setToast({ kind: 'error', text: messageOf(e) }));
+      .then((said) => {
+        if (said) toasts.show(typeof said === 'string' ? { kind: 'ok', text: said } : said);
+      })
+      .catch((e: unknown) => toasts.show({ kind: 'error', text: messageOf(e) }));
   };
+  const remove = (camera: Camera) =>
+    attempt(async () => {
+      const removed = await vigil().cameras.remove(camera.id);
+      return {
+        kind: 'ok',
+        text: `${removed.name} removed.`,
+        // Main keeps the camera (password included) until undoUntil; the toast lasts as long.
+        durationMs: Math.max(1_000, removed.undoUntil - Date.now()),
+        action: {
+          label: 'Undo',
+          onAction: () =>
+            attempt(async () => {
+              const restored = await vigil().cameras.undoRemove(removed.cameraId);
+              setHighlight(restored.id);
+              return `${restored.name} restored.`;
+            }),
+        },
+      };
+    });
   const noCameras = cameras.every((c) => c.builtIn);
   const demoListed = cameras.some((c) => c.builtIn);
   // Main answers with the setting as saved; the list follows in its own event.
@@ -102,20 +146,37 @@ export function Dashboard() {
               )
             }
             onEdit={(c) => setDialog({ camera: c })}
-            onRemove={(c) =>
+            onEnterPassword={(c) => setDialog({ camera: c, focus: 'password' })}
+            onStop={(c) =>
               attempt(() =>
                 vigil()
-                  .cameras.remove(c.id)
-                  .then(() => `${c.name} was removed.`),
+                  .streams.end(c.id)
+                  .then(() => null),
               )
             }
-            onCopyUrl={(c) =>
+            onCheck={(c) =>
+              vigil()
+                .cameras.checkStatus(c.id)
+                .then((status) => {
+                  if (status) useDashboard.getState().setStatus(status);
+                })
+                .catch((e: unknown) => toasts.show({ kind: 'error', text: messageOf(e) }))
+            }
+            onRemove={remove}
+            onCopyUrl={(c, withPassword) =>
               attempt(() =>
-                navigator.clipboard
-                  .writeText(c.rtspUrl ?? '')
-                  .then(() => 'RTSP URL copied (password hidden).'),
+                vigil()
+                  .cameras.copyRtspUrl(c.id, { withPassword })
+                  .then(() =>
+                    withPassword
+                      ? `RTSP URL of ${c.name} copied, with its password.`
+                      : c.hasPassword || c.username
+                        ? `RTSP URL of ${c.name} copied, without credentials.`
+                        : `RTSP URL of ${c.name} copied.`,
+                  ),
               )
             }
+            highlighted={highlight === camera.id}
             onTest={(c) =>
               attempt(() =>
                 vigil()
@@ -132,21 +193,17 @@ export function Dashboard() {
           <button onClick={() => changeDemo({ show: true })}>Show demo camera</button>
         </p>
       ) : null}
-      {toast ? (
-        <div
-          className={`toast toast-${toast.kind}`}
-          role={toast.kind === 'error' ? 'alert' : 'status'}
-        >
-          <span>{toast.text}</span>
-          <button aria-label="Dismiss" onClick={() => setToast(null)}>
-            ×
-          </button>
-        </div>
-      ) : null}
+      <ToastRegion toasts={toasts.toasts} onDismiss={toasts.dismiss} />
       {dialog ? (
         <CameraDialog
           {...(dialog.camera ? { camera: dialog.camera } : {})}
+          {...(dialog.focus ? { focus: dialog.focus } : {})}
+          cameras={cameras}
           onClose={() => setDialog(null)}
+          onSaved={(saved, added) => {
+            setHighlight(saved.id);
+            toasts.show({ kind: 'ok', text: `${saved.name} ${added ? 'added' : 'saved'}.` });
+          }}
         />
       ) : null}
     </main>

@@ -3,10 +3,13 @@ import { useEffect, useId, useRef } from 'react';
 /** Asks before removing: takes focus (on Cancel, the safe choice); Escape cancels. */
 export function RemoveConfirmation({
   name,
+  live = false,
   onCancel,
   onRemove,
 }: {
   name: string;
+  /** The camera is streaming: removing it stops the stream (and closes its windows). */
+  live?: boolean;
   onCancel: () => void;
   onRemove: () => void;
 }) {
@@ -26,7 +29,9 @@ export function RemoveConfirmation({
       }}
     >
       <p id={textId}>
-        Remove <strong>{name}</strong> from Vigil? Its saved password is deleted too.
+        Remove <strong>{name}</strong> from Vigil?{' '}
+        {live ? 'Its running live stream stops now. ' : ''}You can undo this for a few seconds;
+        after that its saved password is deleted too.
       </p>
       <div className="confirm-actions">
         <button type="button" ref={cancelRef} onClick={onCancel}>

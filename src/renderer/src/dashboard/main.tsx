@@ -2,9 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../common/styles.css';
 import { Dashboard } from './Dashboard';
+import { listenForEditRequests } from './use-dashboard-events';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
+listenForEditRequests();
 createRoot(root).render(
   <StrictMode>
     <Dashboard />

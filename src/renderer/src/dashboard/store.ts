@@ -5,6 +5,7 @@ import type {
   CamerasNotice,
   CameraStatus,
   DemoCameraState,
+  EditCameraRequest,
 } from '../../../shared/cameras';
 import type { StreamInfo } from '../../../shared/streams';
 
@@ -21,6 +22,9 @@ export interface DashboardState {
   notices: CamerasNotice[];
   /** The demo camera's setting; null until main has answered. */
   demo: DemoCameraState | null;
+  /** A live window asked for Edit of a camera (e.g. "Enter password…"); null once handled. */
+  editRequest: EditCameraRequest | null;
+  setEditRequest(request: EditCameraRequest | null): void;
   setCameras(cameras: Camera[]): void;
   setStatus(status: CameraStatus): void;
   setSnapshot(snapshot: CameraSnapshot): void;
@@ -43,6 +47,8 @@ export const useDashboard = create<DashboardState>()((set) => ({
   streams: {},
   notices: [],
   demo: null,
+  editRequest: null,
+  setEditRequest: (editRequest) => set({ editRequest }),
   setCameras: (cameras) => set({ cameras }),
   setStatus: (status) => set((s) => ({ statuses: { ...s.statuses, [status.cameraId]: status } })),
   setSnapshot: (snapshot) =>

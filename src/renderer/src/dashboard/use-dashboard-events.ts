@@ -53,3 +53,12 @@ export function useDashboardEvents(): void {
     };
   }, []);
 }
+
+/**
+ * Listens for main's "open Edit" requests (from a live window) from the moment the page's
+ * script runs, not from the first effect: main sends the request once the page has loaded,
+ * and React's first effects may run after that. Called once by main.tsx.
+ */
+export function listenForEditRequests(): () => void {
+  return vigil().windows.onEditCamera((request) => useDashboard.getState().setEditRequest(request));
+}

@@ -1,44 +1,22 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { StreamInfo } from '../../../shared/streams';
+import {
+  KEEP_WATCHING_OFFER_SEC,
+  KEEP_WATCHING_SEC,
+  type StreamInfo,
+} from '../../../shared/streams';
 import { formatBitrate, formatRemaining, messageOf } from '../common/format';
+import { ENTER_PASSWORD_LABEL } from '../../../shared/labels';
 import { useNow } from '../common/use-now';
 import { vigil } from '../common/vigil';
-import { useLivePlayer, type PlayerPhase } from './use-live-player';
+import { lastPictureLabel, shortStatus, statusLine } from './status-text';
+import { useLivePlayer } from './use-live-player';
+import { RecordControl } from './RecordControl';
+import { PtzPad } from './PtzPad';
 
-/** How long "ended" stays on screen before the window closes itself. */
+export { failureText, lastPictureLabel, shortStatus, statusLine } from './status-text';
+
+/** How long "ended" stays on screen before the window closes itself (not when time is up). */
 export const ENDED_LINGER_MS = 1_500;
-
-/** The status line for every state a viewer can meet. */
-export function statusLine(
-  info: StreamInfo | null,
-  player: PlayerPhase,
-  error: string | null,
-  paused = false,
-): string {
-  if (error) return error;
-  if (!info) return 'Connecting…';
-  switch (info.state) {
-    case 'waking':
-      return 'Waking camera…';
-    case 'starting':
-      return 'Connecting…';
-    case 'stopping':
-      return 'Stopping…';
-    case 'reconnecting':
-      // Main brings the camera back by itself; the window just waits and resumes.
-      return `The camera dropped — reconnecting (attempt ${String(info.reconnectAttempt ?? 1)})…`;
-    case 'ended':
-      return info.endReason === 'timeout' ? 'Time is up — stream ended' : 'Stream ended';
-    case 'failed':
-      return info.failure?.message ?? 'The stream failed.';
-    case 'live':
-      if (player === 'reconnecting') return 'Reconnecting…';
-      if (player === 'stalled') return 'The picture stopped. Retry, or check the camera.';
-      // A still picture is not live, even while the stream behind it is.
-      if (player === 'playing') return paused ? 'Paused' : 'Live';
-      return 'Connecting…';
-  }
-}
 
 /**
  * True for a control that answers Space (and Enter) itself: the window's shortcuts leave those
@@ -68,6 +46,13 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const now = useNow(250);
   const live = info?.state === 'live' ? info.url : null;
   const player = useLivePlayer(videoRef, live);
+  // The camera played in this window: a later failure is an outage, not a setup mistake.
+  const [playedHere, setPlayedHere] = useState(false);
+  useEffect(() => {
+    if (player.phase === 'playing') setPlayedHere(true);
+  }, [player.phase]);
+  const infoRef = useRef(info);
+  infoRef.current = info;
 
   const start = useCallback(() => {
     setError(null);
@@ -84,6 +69,15 @@ export function LiveView({ cameraId }: { cameraId: string }) {
     const off = api.streams.onState((next) => {
       if (next.cameraId === cameraId) setInfo(next);
     });
+    // The camera refused its password and the user has since edited it (the dashboard's Edit,
+    // from "Enter password…"): try again with what was saved.
+    const offChanged = api.cameras.onChanged((cameras) => {
+      const current = infoRef.current;
+      const camera = cameras.find((c) => c.id === cameraId);
+      if (camera) setName(camera.name);
+      if (camera && current?.state === 'failed' && current.failure?.reason === 'unauthorized')
+        start();
+    });
     void api.cameras.list().then((cameras) => {
       const camera = cameras.find((c) => c.id === cameraId);
       if (camera) {
@@ -93,15 +87,20 @@ export function LiveView({ cameraId }: { cameraId: string }) {
     });
     void api.cameras.snapshot(cameraId, { cachedOnly: true }).then((s) => setPoster(s?.dataUrl));
     start();
-    return off;
+    return () => {
+      off();
+      offChanged();
+    };
   }, [cameraId, start]);
 
-  // Whatever ended the session (its deadline, Stop in the tray), the window follows.
+  // Stopped elsewhere (Stop in the tray or on the card): the window follows. When time is up
+  // it stays, offering Watch again: the user did not ask for it to go.
+  const endedBy = info?.state === 'ended' ? info.endReason : null;
   useEffect(() => {
-    if (info?.state !== 'ended') return undefined;
+    if (endedBy === null || endedBy === 'timeout') return undefined;
     const timer = setTimeout(() => void vigil().windows.close(), ENDED_LINGER_MS);
     return () => clearTimeout(timer);
-  }, [info?.state]);
+  }, [endedBy]);
 
   const stop = useCallback(() => {
     void vigil()
@@ -111,7 +110,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
 
   const extend = () => {
     vigil()
-      .streams.extend(cameraId, 60)
+      .streams.extend(cameraId, KEEP_WATCHING_SEC)
       .then(setInfo)
       .catch((e: unknown) => setError(messageOf(e)));
   };
@@ -178,10 +177,18 @@ export function LiveView({ cameraId }: { cameraId: string }) {
     state === 'waking' || state === 'starting' || state === 'live' || state === 'reconnecting';
   const failed = state === 'failed' || player.phase === 'stalled';
   const playing = state === 'live' && player.phase === 'playing';
+  const timeUp = state === 'ended' && info?.endReason === 'timeout';
+  const over = state === 'ended' || state === 'failed';
+  const refused = state === 'failed' && info?.failure?.reason === 'unauthorized';
   const showsPause = playing && paused && !error;
-  const line = statusLine(info, player.phase, error, paused);
-  // The footer says Live or Paused while the picture plays; other news is in the overlay.
-  const shown = playing ? (paused ? 'Paused' : 'Live') : line;
+  const line = statusLine(info, player.phase, error, paused, playedHere);
+  // The message is said once, in the picture; the footer names the state in a word or two.
+  const shown = shortStatus(info, player.phase, error, paused);
+  const remainingMs = info?.deadline ? info.deadline - now : null;
+  const offerMore =
+    state === 'live' && remainingMs !== null && remainingMs <= KEEP_WATCHING_OFFER_SEC * 1000;
+  // The picture left on screen once playback stopped, dated so it is not taken for live.
+  const still = !playing && player.lastFrame ? player.lastFrame : null;
 
   return (
     <main className={`live live-${state}`}>
@@ -192,9 +199,18 @@ export function LiveView({ cameraId }: { cameraId: string }) {
           className="player"
           muted={muted}
           playsInline
-          poster={poster}
+          poster={still?.dataUrl ?? poster}
           aria-label={`${name} live video`}
         />
+        {still ? <span className="last-picture">{lastPictureLabel(still.at)}</span> : null}
+        {offerMore ? (
+          <div className="keep-watching" role="group" aria-label="Time running out">
+            <span>Stops in {formatRemaining(info?.deadline ?? now, now)}</span>
+            <button className="primary" onClick={extend} title="Watch 1 minute longer">
+              Keep watching
+            </button>
+          </div>
+        ) : null}
         {!playing || showsPause ? (
           <div
             className={`stage-status ${failed || error ? 'stage-error' : ''}`}
@@ -211,7 +227,29 @@ export function LiveView({ cameraId }: { cameraId: string }) {
                 </button>
               </div>
             ) : null}
-            {failed || error ? (
+            {refused && !error ? (
+              <div className="stage-actions">
+                {/* Retrying would meet the same refusal: the password is what has to change. */}
+                <button
+                  className="primary"
+                  onClick={() =>
+                    void vigil()
+                      .windows.editCamera(cameraId, { focus: 'password' })
+                      .catch((e: unknown) => setError(messageOf(e)))
+                  }
+                >
+                  {ENTER_PASSWORD_LABEL}
+                </button>
+                <button onClick={() => void vigil().windows.close()}>Close</button>
+              </div>
+            ) : timeUp && !error ? (
+              <div className="stage-actions">
+                <button className="primary" onClick={start}>
+                  Watch again
+                </button>
+                <button onClick={() => void vigil().windows.close()}>Close</button>
+              </div>
+            ) : failed || error ? (
               <div className="stage-actions">
                 <button
                   className="primary"
@@ -243,6 +281,8 @@ export function LiveView({ cameraId }: { cameraId: string }) {
             <dd>{player.stats.latency === null ? '—' : `${player.stats.latency.toFixed(1)} s`}</dd>
           </dl>
         ) : null}
+        {/* On the picture, so it stays at hand in fullscreen; nothing for a fixed camera. */}
+        <PtzPad cameraId={cameraId} />
       </div>
       <footer className="controls">
         {/* Two groups, so a narrow window wraps the buttons onto their own row, all reachable. */}
@@ -251,28 +291,29 @@ export function LiveView({ cameraId }: { cameraId: string }) {
           <span className="live-status" role="status" aria-label="Stream status" title={shown}>
             {shown}
           </span>
-          <span className="countdown" aria-label="Time left">
-            {info?.deadline
-              ? formatRemaining(info.deadline, now)
-              : info && info.timeLimitSec === null
-                ? 'No limit'
-                : ''}
-          </span>
+          {running && info?.deadline ? (
+            <span className="countdown">
+              Stops in <span aria-label="Time left">{formatRemaining(info.deadline, now)}</span>
+            </span>
+          ) : running && info?.timeLimitSec === null ? (
+            <span className="countdown" title="Plays until you close the window">
+              No time limit
+            </span>
+          ) : null}
           {saved ? (
             <span className="hint saved" title={saved}>
               {saved}
             </span>
           ) : null}
         </div>
+        <RecordControl cameraId={cameraId} live={state === 'live'} />
         <div className="controls-buttons">
           <button
-            onClick={extend}
-            disabled={!running || info?.timeLimitSec === null}
-            title="Watch 60 seconds longer"
+            onClick={() => setMuted((m) => !m)}
+            aria-pressed={!muted}
+            title="Mute (M)"
+            disabled={over}
           >
-            +60 s
-          </button>
-          <button onClick={() => setMuted((m) => !m)} aria-pressed={!muted} title="Mute (M)">
             {muted ? 'Unmute' : 'Mute'}
           </button>
           <button
@@ -286,13 +327,15 @@ export function LiveView({ cameraId }: { cameraId: string }) {
             onClick={() => setShowStats((s) => !s)}
             aria-pressed={showStats}
             title="Statistics"
+            disabled={state !== 'live'}
           >
             Stats
           </button>
-          <button onClick={toggleFullscreen} title="Fullscreen (F)">
+          <button onClick={toggleFullscreen} title="Fullscreen (F)" disabled={over}>
             Fullscreen
           </button>
-          <button className="danger" onClick={stop} title="Stop and close">
+          {/* Once ended or failed there is nothing to stop; Close is in the picture. */}
+          <button className="danger" onClick={stop} title="Stop and close" disabled={!running}>
             Stop
           </button>
         </div>

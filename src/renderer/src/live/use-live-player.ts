@@ -19,6 +19,31 @@ export interface PlayerStats {
 
 const NO_STATS: PlayerStats = { width: 0, height: 0, fps: 0, bitrate: null, latency: null };
 
+/** The last picture shown before playback stopped, and when it was shown (epoch ms). */
+export interface LastFrame {
+  dataUrl: string;
+  at: number;
+}
+
+/**
+ * The frame the video shows now, as a JPEG data URL; null when there is none or the canvas
+ * refuses (MSE pictures are same-origin, so drawing them does not taint the canvas).
+ */
+function captureFrame(video: HTMLVideoElement): string | null {
+  if (!video.videoWidth || !video.videoHeight) return null;
+  try {
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    const context = canvas.getContext('2d');
+    if (!context) return null;
+    context.drawImage(video, 0, 0);
+    return canvas.toDataURL('image/jpeg', 0.85);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Plays a live HLS URL in the given video element. The hls.js instance lives in this
  * effect and is destroyed on unmount. Frames are counted with requestVideoFrameCallback
@@ -30,6 +55,7 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
   const [phase, setPhase] = useState<PlayerPhase>('loading');
   const [stats, setStats] = useState<PlayerStats>(NO_STATS);
   const [generation, setGeneration] = useState(0);
+  const [lastFrame, setLastFrame] = useState<LastFrame | null>(null);
   const hlsRef = useRef<Hls | null>(null);
 
   useEffect(() => {
@@ -47,10 +73,12 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
     document.addEventListener('visibilitychange', onVisibility);
     let frameHandle = 0;
     let disposed = false;
+    let lastShownAt: number | null = null;
 
     const onFrame = (): void => {
       if (disposed) return;
       frames++;
+      lastShownAt = Date.now();
       if (!playing && frames >= 2) {
         playing = true;
         setPhase('playing');
@@ -119,6 +147,9 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
 
     return () => {
       disposed = true;
+      // Kept before the source goes: an ended or failed window shows its last picture, dated.
+      const dataUrl = lastShownAt === null ? null : captureFrame(video);
+      if (dataUrl && lastShownAt !== null) setLastFrame({ dataUrl, at: lastShownAt });
       clearInterval(tick);
       document.removeEventListener('visibilitychange', onVisibility);
       video.cancelVideoFrameCallback(frameHandle);
@@ -131,6 +162,8 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
   return {
     phase,
     stats,
+    /** The last picture played (kept when playback stops), or null before any. */
+    lastFrame,
     /** Starts playback over (after 'stalled'). */
     restart: () => setGeneration((g) => g + 1),
   };

@@ -1,0 +1,85 @@
+// npm run screenshots: the README's pictures, taken through the product's browser harness
+// (the real services, real ffmpeg, the built pages in Debian Chromium) against fake cameras.
+// Writes docs/screenshots/{dashboard,dialog,live-window}.png; `npm test` never writes there.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { e2eAvailable, startApp } from '../tests/e2e/harness';
+import {
+  hasGstreamerRtsp,
+  startFakeCamera,
+  startSilentTcpServer,
+  stopAllFakeCameras,
+} from '../tests/fixtures/fake-camera';
+
+const DOCS = fileURLToPath(new URL('../docs/screenshots', import.meta.url));
+const WITHIN = 30_000;
+
+const available = e2eAvailable();
+if (!available.ok) throw new Error(`screenshots need the browser harness: ${available.why}`);
+if (!hasGstreamerRtsp()) throw new Error('screenshots need the GStreamer RTSP fake camera');
+
+const card = (page: Page, name: string) => page.getByRole('article', { name });
+
+async function main(): Promise<void> {
+  await mkdir(DOCS, { recursive: true });
+  const app = await startApp({ statusIntervalMs: 2_000 });
+  const silent = await startSilentTcpServer();
+  try {
+    const frontDoor = await startFakeCamera({ size: '1280x720', audio: 'none' });
+    const porch = await startFakeCamera({ user: 'admin', password: 'right', audio: 'none' });
+    const garden = await startFakeCamera({ size: '1280x720', audio: 'none' });
+    const front = await app.registry.add({
+      name: 'Front door',
+      source: { kind: 'rtsp', url: frontDoor.url },
+      options: { durationSec: 16 },
+    });
+    await app.registry.add({
+      name: 'Porch',
+      source: { kind: 'rtsp', url: porch.url },
+      username: 'admin',
+      password: 'wrong',
+    });
+    await app.registry.add({ name: 'Garden', source: { kind: 'rtsp', url: garden.url } });
+    // A camera whose address answers nothing: offline, with its advice.
+    await app.registry.add({
+      name: 'Garage',
+      source: { kind: 'rtsp', url: `rtsp://127.0.0.1:1/stream1` },
+    });
+    await garden.stop();
+
+    const dashboard = await app.openDashboard();
+    await dashboard.setViewportSize({ width: 1100, height: 720 });
+    await card(dashboard, 'Porch')
+      .getByText('Wrong password', { exact: true })
+      .waitFor({ timeout: WITHIN });
+
+    // A live window with "Keep watching": the camera's limit is short, so it shows soon.
+    const opened = app.nextPage();
+    await dashboard.evaluate((id) => window.vigil.windows.openLive(id), front.id);
+    const live = await opened;
+    await live.setViewportSize({ width: 800, height: 560 });
+    await live.getByRole('button', { name: 'Keep watching' }).waitFor({ timeout: WITHIN });
+    await live.waitForTimeout(300);
+    await live.screenshot({ path: join(DOCS, 'live-window.png') });
+    await live.getByRole('button', { name: 'Keep watching' }).click();
+
+    await dashboard.bringToFront();
+    await dashboard.waitForTimeout(2_500);
+    await dashboard.screenshot({ path: join(DOCS, 'dashboard.png') });
+
+    await dashboard.getByRole('button', { name: 'Add camera' }).first().click();
+    const dialog = dashboard.getByRole('dialog', { name: 'Add camera' });
+    await dialog.waitFor({ timeout: WITHIN });
+    await dashboard.waitForTimeout(300);
+    await dashboard.screenshot({ path: join(DOCS, 'dialog.png') });
+    console.log(`screenshots saved in ${DOCS}`);
+  } finally {
+    await silent.close();
+    await app.dispose();
+    await stopAllFakeCameras();
+  }
+}
+
+await main();
