@@ -6,7 +6,7 @@ import { registerCameraHandlers, type ClipboardPort } from './ipc/camera-handler
 import type { createIpcRouter } from './ipc/handle';
 import { registerStreamHandlers } from './ipc/stream-handlers';
 import { registerPtzHandlers } from './ipc/ptz-handlers';
-import { registerWindowHandlers, type WindowPort } from './ipc/window-handlers';
+import { registerWindowHandlers, type FolderPort, type WindowPort } from './ipc/window-handlers';
 import { CameraFile } from './services/cameras/camera-file';
 import { CameraRegistry, type CameraChange } from './services/cameras/camera-registry';
 import { DemoSetting } from './services/cameras/demo-setting';
@@ -24,6 +24,7 @@ import { StreamService } from './services/streaming/stream-service';
 import { registerRecordingHandlers, type ChooseFolder } from './ipc/recording-handlers';
 import { RecordingFolderSetting } from './services/recording/recording-folder';
 import { RecordingService } from './services/recording/recording-service';
+import { LivePictures } from './services/recording/live-picture';
 
 export interface CoreOptions {
   /** Where cameras.json lives (the app's userData). */
@@ -148,6 +149,7 @@ export function createVigilCore(opts: CoreOptions) {
     ...(opts.demoFontFile ? { demoFontFile: opts.demoFontFile } : {}),
     emit: (info) => {
       opts.broadcast('stream:state', info);
+      livePictures.onStreamState(info);
       // What a stream learns about the saved credentials is the camera's status too: the
       // status check asks without them (see CameraStatusMonitor).
       if (info.state === 'failed' && info.failure?.reason === 'unauthorized')
@@ -180,6 +182,14 @@ export function createVigilCore(opts: CoreOptions) {
         monitor.noteRefused(cameraId, error.message);
     },
     ...(opts.log ? { log: opts.log } : {}),
+  });
+  // While a camera streams, its card's picture comes from the session's own output: no
+  // second connection to a camera that may allow only one.
+  const livePictures: LivePictures = new LivePictures({
+    streams,
+    grab: (clip) => streams.grabClipFrame(clip),
+    publish: (cameraId, jpeg) => void snapshots.publish(cameraId, jpeg),
+    log,
   });
   const cameraName = (id: string): string => registry.get(id)?.name ?? 'Camera';
   const recordingFolder = new RecordingFolderSetting(
@@ -222,6 +232,7 @@ export function createVigilCore(opts: CoreOptions) {
     recordings,
     monitor,
     snapshots,
+    livePictures,
     ptz,
     cameraName,
     notices: (): CamerasNotice[] => notices,
@@ -237,11 +248,15 @@ export function createVigilCore(opts: CoreOptions) {
       await streams.init();
     },
 
-    /** Registers every channel of the contract; the shell supplies its windows and clipboard. */
+    /**
+     * Registers every channel of the contract; the shell supplies its windows, clipboard and
+     * file manager.
+     */
     register(
       router: ReturnType<typeof createIpcRouter>,
       windows: WindowPort,
       clipboard: ClipboardPort,
+      folders: FolderPort,
     ): void {
       registerStreamHandlers(router, streams, (id) => registry.durationSec(id));
       registerRecordingHandlers(router, recordings, recordingFolder, opts.chooseFolder);
@@ -261,6 +276,7 @@ export function createVigilCore(opts: CoreOptions) {
         windows,
         (id) => registry.get(id)?.name,
         (request) => opts.broadcast('dashboard:editCamera', request),
+        folders,
       );
       registerPtzHandlers(router, ptz, (viewer, id) => liveWindows.get(viewer) === id);
     },
@@ -279,6 +295,7 @@ export function createVigilCore(opts: CoreOptions) {
     /** Stops every stream (quit). */
     async shutdown(): Promise<void> {
       monitor.stop();
+      livePictures.stopAll();
       if (listTimer) clearTimeout(listTimer);
       // Recordings first: each takes what ffmpeg finished and closes its file before the streams go.
       await recordings.stopAll();

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, dialog, ipcMain, webContents } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, shell, webContents } from 'electron';
 import ffmpegStatic from 'ffmpeg-static';
 import { join } from 'node:path';
 import { UserFacingError } from '../shared/errors';
@@ -139,7 +139,9 @@ async function main(): Promise<void> {
       isAppUrl(event.senderFrame?.url ?? ''),
     log,
   });
-  core.register(router, windows, clipboard);
+  // Electron's shell.showItemInFolder opens the file manager with the file selected; main
+  // calls it only for a snapshot it saved (window-handlers keeps the set).
+  core.register(router, windows, clipboard, shell);
   monitor.start();
   tray = new AppTray(
     () => ({

@@ -77,6 +77,7 @@ export function createVigilApi(transport: VigilTransport) {
     },
     snapshots: {
       save: invoker(transport, 'snapshots:save'),
+      showInFolder: invoker(transport, 'snapshots:showInFolder'),
     },
     recording: {
       start: invoker(transport, 'recording:start'),

@@ -64,6 +64,11 @@ export interface InvokeMap {
   'windows:editCamera': (cameraId: string, options?: { focus?: 'password' }) => void;
   /** Saves a PNG (data URL) of the current frame through a save dialog in main. */
   'snapshots:save': (cameraId: string, pngDataUrl: string) => SavedFile;
+  /**
+   * Shows a snapshot this run of main saved in the system's file manager. Any other path is
+   * refused: a page never names what main reveals.
+   */
+  'snapshots:showInFolder': (path: string) => void;
   /** Starts recording a live camera into an MP4 in the recordings folder (from its own stream). */
   'recording:start': (cameraId: string, options?: StartRecordingOptions) => RecordingInfo;
   /** Stops a camera's recording; null when it was not recording. */
@@ -137,6 +142,7 @@ export const INVOKE_CHANNELS = [
   'windows:close',
   'windows:editCamera',
   'snapshots:save',
+  'snapshots:showInFolder',
   'recording:start',
   'recording:stop',
   'recording:list',

@@ -170,6 +170,8 @@ export interface AppHarness {
   savedDir: string;
   /** The clipboard main writes to (Electron's `clipboard` in the app): what was copied last. */
   clipboard: { readText(): string };
+  /** The file manager main asks to show a file (Electron's `shell` in the app): every path. */
+  shownInFolder: string[];
   /** Opens the dashboard page (the app's first window). */
   openDashboard(): Promise<Page>;
   /** The live page of a camera, once it has opened. */
@@ -370,7 +372,10 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     writeText: (text: string) => void (copied = text),
     readText: () => copied,
   };
-  core.register(router, port, clipboard);
+  // Same shape as Electron's shell.showItemInFolder (one path, returns nothing), recording.
+  const shownInFolder: string[] = [];
+  const folders = { showItemInFolder: (path: string) => void shownInFolder.push(path) };
+  core.register(router, port, clipboard, folders);
   monitor.start();
 
   return {
@@ -384,6 +389,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     tempRoot,
     savedDir,
     clipboard,
+    shownInFolder,
     openDashboard: openDashboardPage,
     livePage: (cameraId) => livePages.get(cameraId),
     nextPage: () => new Promise((resolve) => pageWaiters.push(resolve)),

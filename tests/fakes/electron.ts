@@ -396,6 +396,12 @@ export const shell = {
     this.opened.push(url);
     return Promise.resolve();
   },
+  /** Every path main asked the file manager to show. */
+  shownInFolder: [] as string[],
+  // Electron's returns void and takes one path (docs: shell.showItemInFolder(fullPath)).
+  showItemInFolder(fullPath: string): void {
+    shell.shownInFolder.push(String(fullPath));
+  },
 };
 /** Electron's clipboard (text only): what main wrote, readable by tests. */
 export const clipboard = {

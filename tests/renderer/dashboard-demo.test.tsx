@@ -54,6 +54,7 @@ describe('Dashboard › demo camera', () => {
         savePng: () => Promise.reject(new Error('no saving here')),
       },
       { writeText: () => undefined },
+      { showItemInFolder: () => undefined },
     );
     window.vigil = createVigilApi({
       invoke: async (channel, args) =>

@@ -111,6 +111,10 @@ const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
     ],
   },
   'snapshots:save': { full: ['c1', png], required: 2 },
+  'snapshots:showInFolder': {
+    full: ['/home/u/Pictures/Porch 2026-01-01T10-00-00.png'],
+    required: 1,
+  },
   'ptz:capabilities': { full: ['c1'], required: 1 },
   'ptz:move': { full: ['c1', { x: -1, y: 0.5, zoom: 1 }], required: 2 },
   'ptz:stop': { full: ['c1'], required: 1 },

@@ -110,6 +110,8 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
       .max(30 * 1024 * 1024)
       .regex(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/, 'a PNG data URL'),
   ]),
+  // Checked against the paths main saved; the limit only bounds what is compared.
+  'snapshots:showInFolder': z.tuple([z.string().min(1).max(4096)]),
   'ptz:capabilities': z.tuple([cameraId]),
   'ptz:move': z.tuple([cameraId, velocity]),
   'ptz:stop': z.tuple([cameraId]),

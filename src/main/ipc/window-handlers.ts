@@ -13,6 +13,12 @@ export interface WindowPort {
   savePng(viewer: string, suggestedName: string, png: Buffer): Promise<SavedFile>;
 }
 
+/** The system's file manager (Electron's `shell` in the app, a recording stand-in in tests). */
+export interface FolderPort {
+  /** Opens the folder holding the file with the file selected. */
+  showItemInFolder(path: string): void;
+}
+
 /** Wires the window channels of the contract to the shell. */
 export function registerWindowHandlers(
   router: ReturnType<typeof createIpcRouter>,
@@ -21,7 +27,12 @@ export function registerWindowHandlers(
   cameraName: (cameraId: string) => string | undefined,
   /** Tells the dashboard page to open Edit (main's broadcast of 'dashboard:editCamera'). */
   requestEdit: (request: EditCameraRequest) => void,
+  /** Without it (a shell with no file manager) "Show in folder" is not offered. */
+  folders?: FolderPort,
 ): void {
+  // Snapshots this run saved: the only paths "Show in folder" reveals. A page asks for a path,
+  // and a compromised page must not make main open any folder it names.
+  const savedPaths = new Set<string>();
   router.handle('windows:openLive', (_c, cameraId) => {
     // Checked here, before the shell creates anything: a window for no camera is a dead end.
     if (cameraName(cameraId) === undefined) {
@@ -45,10 +56,23 @@ export function registerWindowHandlers(
     await port.openDashboard();
     requestEdit({ cameraId, focus: options?.focus ?? null });
   });
-  router.handle('snapshots:save', ({ viewer }, cameraId, dataUrl) => {
+  router.handle('snapshots:save', async ({ viewer }, cameraId, dataUrl) => {
     const png = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const safe = (cameraName(cameraId) ?? '').replace(/[^\w\- ]+/g, '').trim() || 'camera';
-    return port.savePng(viewer, `${safe} ${stamp}.png`, png);
+    const saved = await port.savePng(viewer, `${safe} ${stamp}.png`, png);
+    if (saved.path !== null) savedPaths.add(saved.path);
+    return saved;
   });
+  if (folders) {
+    router.handle('snapshots:showInFolder', (_c, path) => {
+      if (!savedPaths.has(path)) {
+        throw new UserFacingError(
+          'not-saved-here',
+          'Vigil shows only snapshots it saved since it started. Open the folder from your file manager.',
+        );
+      }
+      folders.showItemInFolder(path);
+    });
+  }
 }

@@ -61,6 +61,22 @@ export class SnapshotService {
     this.generations.set(cameraId, (this.generations.get(cameraId) ?? 0) + 1);
   }
 
+  /**
+   * A picture made elsewhere (a live session's own frame) becomes the camera's picture: cached
+   * and announced like a taken one. Not an empty or non-JPEG body.
+   */
+  publish(cameraId: string, jpeg: Buffer): CameraSnapshot | null {
+    if (!isJpeg(jpeg)) return null;
+    const snapshot: CameraSnapshot = {
+      cameraId,
+      dataUrl: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
+      takenAt: this.now(),
+    };
+    this.cache.set(cameraId, snapshot);
+    this.opts.emit?.(snapshot);
+    return snapshot;
+  }
+
   /** Takes a new picture; a request while one is being taken for the camera shares it. */
   take(cameraId: string): Promise<CameraSnapshot> {
     const generation = this.generations.get(cameraId) ?? 0;

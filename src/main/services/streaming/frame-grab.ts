@@ -28,6 +28,8 @@ const grabs = createLimiter(MAX_CONCURRENT_GRABS);
 // image2 muxer's `-update 1` the name is a plain file name, never a sequence pattern
 // (ffmpeg's doc/muxers.texi, "update").
 const FRAME_NAME = 'frame.jpg';
+/** A session's init segment and one media segment, copied into the grab's folder. */
+const CLIP_NAME = 'clip.mp4';
 
 export interface GrabOptions {
   /** Whole grab, from ffmpeg's start (time spent queued does not count). Default 12 s. */
@@ -66,15 +68,59 @@ export function grabFrame(
   return grabs(() => grabOnce(ffmpegPath, source, options));
 }
 
-async function grabOnce(
+/**
+ * Takes one JPEG frame from a clip of a running session's own output (its fMP4 init segment
+ * followed by one media segment holding a keyframe): the live picture of a camera that is
+ * already streaming, without a second camera connection. Same limit, folder, guard and quit
+ * handling as `grabFrame`; the clip is copied into the grab's folder, so ffmpeg deleting the
+ * session's segment meanwhile changes nothing.
+ */
+export function grabClipFrame(
   ffmpegPath: string,
-  source: StreamSource,
-  options: GrabOptions,
+  clip: Buffer,
+  options: GrabOptions = {},
 ): Promise<Buffer> {
+  return grabs(() =>
+    inGrabFolder(options, async (dir) => {
+      const file = join(dir, CLIP_NAME);
+      await writeFile(file, clip, { mode: 0o600 });
+      // `-skip_frame nokey` (a decoder option, before -i) decodes keyframes only: segments are
+      // cut by time, so the clip's first frames may be P-frames that cannot be shown; the
+      // first decoded frame is then the clip's keyframe (ffmpeg's doc/codecs.texi, skip_frame;
+      // jellyfin#11336 uses it for keyframe thumbnails).
+      return runGrab(ffmpegPath, ['-skip_frame', 'nokey', '-i', file], {
+        dir,
+        redact: (text) => text,
+        relay: null,
+        options,
+      });
+    }),
+  );
+}
+
+/** Runs a grab in its own fresh 0700 folder, removed afterwards whatever happens. */
+async function inGrabFolder<T>(options: GrabOptions, run: (dir: string) => Promise<T>): Promise<T> {
   // Quit came while this grab waited for a slot: it never starts.
   if (options.signal?.aborted) throw grabRefusedAtQuit();
   const dir = join(options.workDir ?? tmpdir(), randomUUID());
   await createPrivateDir(dir);
+  try {
+    return await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+function grabOnce(ffmpegPath: string, source: StreamSource, options: GrabOptions): Promise<Buffer> {
+  return inGrabFolder(options, (dir) => grabSource(ffmpegPath, source, options, dir));
+}
+
+async function grabSource(
+  ffmpegPath: string,
+  source: StreamSource,
+  options: GrabOptions,
+  dir: string,
+): Promise<Buffer> {
   let access: SourceAccess | null = null;
   try {
     access = await openSourceAccess(source, { connectTimeoutMs: SOCKET_TIMEOUT_MS });
@@ -100,7 +146,6 @@ async function grabOnce(
     });
   } finally {
     await access?.close();
-    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 

@@ -4,7 +4,6 @@ import { UserFacingError } from '../../../shared/errors';
 import {
   DEFAULT_STREAM_DURATION_SEC,
   MAX_STREAM_DURATION_SEC,
-  streamUrl,
   type StartStreamOptions,
   type StreamEndReason,
   type StreamInfo,
@@ -12,13 +11,22 @@ import {
 import { SerialQueue } from '../async/serial-queue';
 import type { HlsProfile } from './ffmpeg-args';
 import { cachedUntilFailure, type FfmpegBinary } from './ffmpeg-binary';
-import { grabFrame, grabRefusedAtQuit } from './frame-grab';
+import { GuardedGrabs } from './guarded-grabs';
 import { ensurePrivateRoot } from './private-dir';
 import { createGuardedSpawn, sweepLeftovers, type SpawnFn } from './process-guard';
 import type { SourceResolver, StreamSource, VideoCodec } from './source';
 import { StreamDeadline } from './stream-deadline';
 import { DEFAULT_TIMINGS, type SessionTimings } from './session-config';
 import { StreamSession } from './stream-session';
+import {
+  entryInfo,
+  entryOutput,
+  type Entry,
+  type SessionOutput,
+  type ViewerId,
+} from './stream-entry';
+
+export type { SessionOutput, ViewerId } from './stream-entry';
 
 export interface StreamServiceOptions {
   /** The root of the session directories (the app: `<userData>/streams`); init proves it private. */
@@ -46,35 +54,6 @@ function shuttingDown(): UserFacingError {
   return new UserFacingError('shutting-down', 'Vigil is quitting; streams cannot start now.');
 }
 
-/** Who holds a session open: a window's id, 'tray', a test. */
-export type ViewerId = string;
-
-interface Entry {
-  cameraId: string;
-  session: StreamSession;
-  viewers: Set<ViewerId>;
-  startedAt: number;
-  deadline: StreamDeadline;
-  endReason: StreamEndReason | null;
-  /** ffmpeg runs that reached a picture (each reconnect or restart is a new run). */
-  runs: number;
-  onAir: boolean;
-  /** Holders (a recording) that keep the session past its deadline and its last viewer. */
-  keepers: Set<string>;
-  /** The deadline passed while kept: the session ends when its last keeper lets go. */
-  overdue: boolean;
-}
-
-/** What a recorder may read of a session: its HLS folder, and which ffmpeg run wrote it. */
-export interface SessionOutput {
-  sessionId: string;
-  dir: string;
-  /** Counts the runs that reached a picture; a new number means a new init segment. */
-  run: number;
-  /** False while reconnecting or stopping: the folder holds the last run's files, or none. */
-  live: boolean;
-}
-
 /**
  * Owns every ffmpeg the app runs: one stream session per camera shared by its viewers and
  * the deadline of each, the frame grabs, the temp root they write into, and the process
@@ -92,10 +71,7 @@ export class StreamService {
   private readonly learnedCodecs = new Map<string, VideoCodec>();
   /** Set by shutdown (quit): nothing starts any more. */
   private closed = false;
-  /** Aborted by shutdown: running and queued frame grabs end. */
-  private readonly quit = new AbortController();
-  /** Frame grabs under way (settled, never rejecting), awaited by shutdown. */
-  private readonly grabs = new Set<Promise<void>>();
+  private readonly grabs: GuardedGrabs;
   /** False once drawtext failed on this machine: later demo sessions start without the clock. */
   private demoClock = true;
   private readonly ffmpeg: () => Promise<FfmpegBinary>;
@@ -111,6 +87,12 @@ export class StreamService {
       ? () => Promise.resolve(given)
       : cachedUntilFailure(() => createGuardedSpawn({ log: this.log }));
     this.ffmpeg = cachedUntilFailure(opts.ffmpeg);
+    this.grabs = new GuardedGrabs({
+      ffmpeg: this.ffmpeg,
+      spawner: this.spawner,
+      workDir: opts.tempRoot,
+      stopStepMs: this.timings.stopStepMs,
+    });
   }
 
   /**
@@ -236,28 +218,8 @@ export class StreamService {
     if (current) this.publish(entry);
   }
 
-  private info(entry: Entry): StreamInfo {
-    const { session } = entry;
-    const state = session.phase;
-    return {
-      cameraId: entry.cameraId,
-      sessionId: session.id,
-      state,
-      // A failing session is still 'live' until its teardown ends: no URL to play by then.
-      url: state === 'live' && !session.stopping ? streamUrl(session.id) : null,
-      startedAt: entry.startedAt,
-      deadline: entry.deadline.at,
-      timeLimitSec: entry.deadline.limitSec,
-      viewers: entry.viewers.size,
-      endReason: state === 'ended' ? (entry.endReason ?? 'stopped') : null,
-      failure: state === 'failed' ? session.failure : null,
-      reconnectAttempt: state === 'reconnecting' ? session.reconnectAttempt : null,
-      dropped: state === 'reconnecting' ? session.dropped : null,
-    };
-  }
-
   private publish(entry: Entry): StreamInfo {
-    const info = this.info(entry);
+    const info = entryInfo(entry);
     this.opts.emit(info);
     return info;
   }
@@ -347,7 +309,7 @@ export class StreamService {
 
   /** Every session that is starting, live or stopping. */
   list(): StreamInfo[] {
-    return [...this.entries.values()].map((e) => this.info(e));
+    return [...this.entries.values()].map((e) => entryInfo(e));
   }
 
   /** The directory of a live session, for the protocol handler; undefined otherwise. */
@@ -363,15 +325,7 @@ export class StreamService {
   /** A camera's session output for a recorder; undefined before its first picture and after it ends. */
   output(cameraId: string): SessionOutput | undefined {
     const entry = this.entries.get(cameraId);
-    const phase = entry?.session.phase;
-    if (!entry || entry.runs === 0 || phase === 'ended' || phase === 'failed') return undefined;
-    const { session } = entry;
-    return {
-      sessionId: session.id,
-      dir: session.dir,
-      run: entry.runs,
-      live: phase === 'live' && !session.stopping,
-    };
+    return entry ? entryOutput(entry) : undefined;
   }
 
   /** Keeps the camera's running session past its deadline and its last viewer (a recording). */
@@ -412,24 +366,16 @@ export class StreamService {
    * by shutdown. At most MAX_CONCURRENT_GRABS run at once; the others queue.
    */
   grabFrame(source: StreamSource, options: { timeoutMs?: number } = {}): Promise<Buffer> {
-    if (this.closed) return Promise.reject(grabRefusedAtQuit());
-    const grab = (async () => {
-      const [binary, spawn] = await Promise.all([this.ffmpeg(), this.spawner()]);
-      return grabFrame(binary.path, source, {
-        ...options,
-        workDir: this.opts.tempRoot,
-        spawn,
-        signal: this.quit.signal,
-        stopStepMs: this.timings.stopStepMs,
-      });
-    })();
-    const settled = grab.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.grabs.add(settled);
-    void settled.then(() => this.grabs.delete(settled));
-    return grab;
+    return this.grabs.source(source, options);
+  }
+
+  /**
+   * Takes one JPEG frame of a clip of a session's own output (its init segment and a segment
+   * with a keyframe: a live picture), under the same guard and limit as grabFrame. No camera
+   * connection: the camera may allow only one.
+   */
+  grabClipFrame(clip: Buffer, options: { timeoutMs?: number } = {}): Promise<Buffer> {
+    return this.grabs.clip(clip, options);
   }
 
   /**
@@ -438,7 +384,8 @@ export class StreamService {
    */
   async shutdown(): Promise<void> {
     this.closed = true;
-    this.quit.abort();
-    await Promise.all([this.stopAll('shutdown'), ...this.grabs]);
+    // Grabs are told first (synchronously), as before: none starts once quit has begun.
+    const grabsEnded = this.grabs.close();
+    await Promise.all([this.stopAll('shutdown'), grabsEnded]);
   }
 }

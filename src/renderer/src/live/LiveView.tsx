@@ -11,9 +11,15 @@ import { vigil } from '../common/vigil';
 import { lastPictureLabel, shortStatus, statusLine } from './status-text';
 import { useLivePlayer } from './use-live-player';
 import { RecordControl } from './RecordControl';
+import { ToastRegion, useToasts } from '../common/Toast';
 import { PtzPad } from './PtzPad';
 
 export { failureText, lastPictureLabel, shortStatus, statusLine } from './status-text';
+
+/** The last part of a path, on Windows too (main gives the platform's separators). */
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
 
 /** How long "ended" stays on screen before the window closes itself (not when time is up). */
 export const ENDED_LINGER_MS = 1_500;
@@ -41,7 +47,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [muted, setMuted] = useState(true);
   const [showStats, setShowStats] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const toasts = useToasts();
   const [paused, setPaused] = useState(false);
   const now = useNow(250);
   const live = info?.state === 'live' ? info.url : null;
@@ -129,8 +135,23 @@ export function LiveView({ cameraId }: { cameraId: string }) {
     canvas.getContext('2d')?.drawImage(video, 0, 0);
     vigil()
       .snapshots.save(cameraId, canvas.toDataURL('image/png'))
-      .then((file) => setSaved(file.path ? `Saved to ${file.path}` : null))
-      .catch((e: unknown) => setError(messageOf(e)));
+      .then((file) => {
+        const path = file.path;
+        if (path === null) return; // the user cancelled the save dialog
+        toasts.show({
+          kind: 'ok',
+          text: `Snapshot saved: ${fileName(path)}`,
+          action: {
+            label: 'Show in folder',
+            onAction: () => {
+              vigil()
+                .snapshots.showInFolder(path)
+                .catch((e: unknown) => toasts.show({ kind: 'error', text: messageOf(e) }));
+            },
+          },
+        });
+      })
+      .catch((e: unknown) => toasts.show({ kind: 'error', text: messageOf(e) }));
   };
 
   // The element's own state, so a pause from anywhere (Space, the platform) is shown as one.
@@ -300,11 +321,6 @@ export function LiveView({ cameraId }: { cameraId: string }) {
               No time limit
             </span>
           ) : null}
-          {saved ? (
-            <span className="hint saved" title={saved}>
-              {saved}
-            </span>
-          ) : null}
         </div>
         <RecordControl cameraId={cameraId} live={state === 'live'} />
         <div className="controls-buttons">
@@ -340,6 +356,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
           </button>
         </div>
       </footer>
+      <ToastRegion toasts={toasts.toasts} onDismiss={toasts.dismiss} />
     </main>
   );
 }

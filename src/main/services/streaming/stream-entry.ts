@@ -1,0 +1,70 @@
+import { streamUrl, type StreamEndReason, type StreamInfo } from '../../../shared/streams';
+import type { StreamDeadline } from './stream-deadline';
+import type { StreamSession } from './stream-session';
+
+/** Who holds a session open: a window's id, 'tray', a test. */
+export type ViewerId = string;
+
+/** What the stream service keeps per camera: the session and who holds it, until how long. */
+export interface Entry {
+  cameraId: string;
+  session: StreamSession;
+  viewers: Set<ViewerId>;
+  startedAt: number;
+  deadline: StreamDeadline;
+  endReason: StreamEndReason | null;
+  /** ffmpeg runs that reached a picture (each reconnect or restart is a new run). */
+  runs: number;
+  onAir: boolean;
+  /** Holders (a recording) that keep the session past its deadline and its last viewer. */
+  keepers: Set<string>;
+  /** The deadline passed while kept: the session ends when its last keeper lets go. */
+  overdue: boolean;
+}
+
+/**
+ * What a reader of the session's own files (a recorder, the live picture) may know: its HLS
+ * folder, and which ffmpeg run wrote it.
+ */
+export interface SessionOutput {
+  sessionId: string;
+  dir: string;
+  /** Counts the runs that reached a picture; a new number means a new init segment. */
+  run: number;
+  /** False while reconnecting or stopping: the folder holds the last run's files, or none. */
+  live: boolean;
+}
+
+/** An entry as renderers see it (plain data). */
+export function entryInfo(entry: Entry): StreamInfo {
+  const { session } = entry;
+  const state = session.phase;
+  return {
+    cameraId: entry.cameraId,
+    sessionId: session.id,
+    state,
+    // A failing session is still 'live' until its teardown ends: no URL to play by then.
+    url: state === 'live' && !session.stopping ? streamUrl(session.id) : null,
+    startedAt: entry.startedAt,
+    deadline: entry.deadline.at,
+    timeLimitSec: entry.deadline.limitSec,
+    viewers: entry.viewers.size,
+    endReason: state === 'ended' ? (entry.endReason ?? 'stopped') : null,
+    failure: state === 'failed' ? session.failure : null,
+    reconnectAttempt: state === 'reconnecting' ? session.reconnectAttempt : null,
+    dropped: state === 'reconnecting' ? session.dropped : null,
+  };
+}
+
+/** The entry's output; undefined before its first picture and after it ends. */
+export function entryOutput(entry: Entry): SessionOutput | undefined {
+  const phase = entry.session.phase;
+  if (entry.runs === 0 || phase === 'ended' || phase === 'failed') return undefined;
+  const { session } = entry;
+  return {
+    sessionId: session.id,
+    dir: session.dir,
+    run: entry.runs,
+    live: phase === 'live' && !session.stopping,
+  };
+}
