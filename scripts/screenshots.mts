@@ -67,12 +67,18 @@ async function main(): Promise<void> {
 
     await dashboard.bringToFront();
     await dashboard.waitForTimeout(2_500);
-    await dashboard.screenshot({ path: join(DOCS, 'dashboard.png') });
+    await dashboard.screenshot({ path: join(DOCS, 'dashboard.png'), fullPage: true });
 
     await dashboard.getByRole('button', { name: 'Add camera' }).first().click();
     const dialog = dashboard.getByRole('dialog', { name: 'Add camera' });
     await dialog.waitFor({ timeout: WITHIN });
-    await dashboard.waitForTimeout(300);
+    // The RTSP tab with a pasted URL: its credentials move into the masked fields.
+    await dialog.getByRole('tab', { name: 'RTSP URL' }).click();
+    await dialog.getByLabel('Name', { exact: true }).fill('Driveway');
+    await dialog
+      .getByRole('textbox', { name: 'RTSP URL', exact: true })
+      .fill(`rtsp://admin:right@${new URL(porch.url).host}/cam`);
+    await dashboard.waitForTimeout(500);
     await dashboard.screenshot({ path: join(DOCS, 'dialog.png') });
     console.log(`screenshots saved in ${DOCS}`);
   } finally {
