@@ -1,0 +1,36 @@
+// What the browser e2e suites do with the app's pages, said once.
+import type { Page } from 'playwright-core';
+import { SHOW_WINDOW_LABEL, WATCH_LABEL } from '../../src/shared/labels';
+import type { AppHarness } from './harness';
+
+// Waits on app events get room for a 2-core machine shared with other suites: start-up that
+// takes ~1.4 s idle (npm run bench) took several seconds there. They cost time only on failure.
+export const LIVE_WITHIN = 20_000;
+// A page reacting to a click or to an event from main: milliseconds idle. expect.poll's
+// default of 1 s is tight while other suites load the machine.
+export const UI_WITHIN = 5_000;
+
+/** A camera's card on the dashboard. */
+export const card = (page: Page, name: string) => page.getByRole('article', { name });
+/** The live window's status line ("Live" only while main is live and frames are shown). */
+export const liveStatus = (page: Page) => page.getByRole('status', { name: 'Stream status' });
+
+/**
+ * What the picture's status box says (the full sentence; the footer only names the state), or ''
+ * while there is none (playing). Never waits, so a poll on it cannot hang.
+ */
+export async function stageText(page: Page): Promise<string> {
+  return (await page.locator('.stage-status .status-line').allTextContents()).join(' ');
+}
+
+/** Clicks a card's Watch (or Show window) and resolves with the live page, once loaded. */
+export async function openLive(app: AppHarness, dashboard: Page, name: string): Promise<Page> {
+  const opened = app.nextPage();
+  await card(dashboard, name)
+    .getByRole('button', { name: new RegExp(`^(${WATCH_LABEL}|${SHOW_WINDOW_LABEL})$`) })
+    .click();
+  const page = await opened;
+  // The page exists before it navigates to live.html; wait for the live page itself.
+  await page.waitForURL(/\/live\.html\?/, { waitUntil: 'domcontentloaded' });
+  return page;
+}
