@@ -100,6 +100,14 @@ describe('HLS handler', () => {
       expect(response.headers.get('vary')).toBe('Origin');
     });
 
+    it('tells our page the real status of a stream that is gone (404 with our origin named, not a CORS error)', async () => {
+      const response = await fetch(server.toHttp(`vigil-stream://${stopped}/index.m3u8`), {
+        headers: { origin: 'vigil-app://renderer' },
+      });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('access-control-allow-origin')).toBe('vigil-app://renderer');
+    });
+
     it.each(['http://localhost:5173', 'null', 'file://', 'https://evil.example'])(
       'refuses a page of another origin (%s)',
       async (origin) => {

@@ -29,10 +29,14 @@ const CONTENT_TYPES: Array<[RegExp, string]> = [
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-function refuse(status: number, text: string): Response {
+function refuse(status: number, text: string, origin: string | null = null): Response {
   return new Response(text, {
     status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(origin !== null ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
+    },
   });
 }
 
@@ -47,35 +51,38 @@ export function createHlsHandler(options: HlsHandlerOptions): FetchHandler {
     const origin = request.headers.get('origin');
     if (origin !== null && !options.allowedOrigins.includes(origin))
       return refuse(403, 'This page may not read streams.');
+    // From here on the page is ours: a refusal names its origin too, so the player sees the
+    // real status (a 404 of a session that ended) instead of a CORS error hiding it.
+    const deny = (status: number, text: string): Response => refuse(status, text, origin);
     // Look at the raw text before URL parsing normalises it: no escapes, dots or backslashes.
     const raw = request.url;
     const afterScheme = raw.slice(raw.indexOf('//') + 2);
-    if (/[%\\]|\.\.|\/\/|[?#]/.test(afterScheme)) return refuse(400, 'Bad path.');
+    if (/[%\\]|\.\.|\/\/|[?#]/.test(afterScheme)) return deny(400, 'Bad path.');
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
-      return refuse(400, 'Bad URL.');
+      return deny(400, 'Bad URL.');
     }
-    if (url.protocol !== `${STREAM_SCHEME}:`) return refuse(400, 'Wrong scheme.');
+    if (url.protocol !== `${STREAM_SCHEME}:`) return deny(400, 'Wrong scheme.');
     const sessionId = url.hostname;
     const fileName = url.pathname.slice(1);
-    if (!SESSION_ID_PATTERN.test(sessionId)) return refuse(404, 'Not found.');
+    if (!SESSION_ID_PATTERN.test(sessionId)) return deny(404, 'Not found.');
     const contentType = CONTENT_TYPES.find(([pattern]) => pattern.test(fileName))?.[1];
-    if (!contentType) return refuse(404, 'Not found.');
+    if (!contentType) return deny(404, 'Not found.');
     const dir = options.liveDirectory(sessionId);
-    if (!dir) return refuse(404, 'No live stream with this id.');
+    if (!dir) return deny(404, 'No live stream with this id.');
     const file = join(dir, fileName);
     let handle;
     try {
-      if (!NOFOLLOW && (await lstat(file)).isSymbolicLink()) return refuse(404, 'Not found.');
+      if (!NOFOLLOW && (await lstat(file)).isSymbolicLink()) return deny(404, 'Not found.');
       handle = await open(file, constants.O_RDONLY | NOFOLLOW);
     } catch {
-      return refuse(404, 'Not found.');
+      return deny(404, 'Not found.');
     }
     try {
       const stat = await handle.stat();
-      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return refuse(404, 'Not found.');
+      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return deny(404, 'Not found.');
       const body = await handle.readFile();
       return new Response(new Uint8Array(body), {
         status: 200,
