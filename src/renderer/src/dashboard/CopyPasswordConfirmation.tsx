@@ -1,8 +1,8 @@
-import { useEffect, useId, useRef } from 'react';
+import { Confirmation } from '../common/Confirmation';
 
 /**
  * Asks before the password goes on the clipboard, where any app (and clipboard history)
- * can read it. Focus starts on Cancel, the safe choice; Escape cancels.
+ * can read it.
  */
 export function CopyPasswordConfirmation({
   name,
@@ -13,33 +13,15 @@ export function CopyPasswordConfirmation({
   onCancel: () => void;
   onCopy: () => void;
 }) {
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  const textId = useId();
-  useEffect(() => cancelRef.current?.focus(), []);
   return (
-    <div
-      role="alertdialog"
-      aria-label={`Copy the password of ${name}?`}
-      aria-describedby={textId}
-      className="confirm"
-      onKeyDown={(event) => {
-        if (event.key !== 'Escape') return;
-        event.preventDefault();
-        onCancel();
-      }}
+    <Confirmation
+      label={`Copy the password of ${name}?`}
+      confirm="Copy with password"
+      onCancel={onCancel}
+      onConfirm={onCopy}
     >
-      <p id={textId}>
-        The copied address will contain the password of <strong>{name}</strong> in clear. Other apps
-        and clipboard history can read it.
-      </p>
-      <div className="confirm-actions">
-        <button type="button" ref={cancelRef} onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="button" className="danger" onClick={onCopy}>
-          Copy with password
-        </button>
-      </div>
-    </div>
+      The copied address will contain the password of <strong>{name}</strong> in clear. Other apps
+      and clipboard history can read it.
+    </Confirmation>
   );
 }

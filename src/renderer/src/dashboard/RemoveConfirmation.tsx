@@ -1,6 +1,6 @@
-import { useEffect, useId, useRef } from 'react';
+import { Confirmation } from '../common/Confirmation';
 
-/** Asks before removing: takes focus (on Cancel, the safe choice); Escape cancels. */
+/** Asks before removing, saying what else goes (a running stream) and that Undo is possible. */
 export function RemoveConfirmation({
   name,
   live = false,
@@ -13,34 +13,15 @@ export function RemoveConfirmation({
   onCancel: () => void;
   onRemove: () => void;
 }) {
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  const textId = useId();
-  useEffect(() => cancelRef.current?.focus(), []);
   return (
-    <div
-      role="alertdialog"
-      aria-label={`Remove ${name}?`}
-      aria-describedby={textId}
-      className="confirm"
-      onKeyDown={(event) => {
-        if (event.key !== 'Escape') return;
-        event.preventDefault();
-        onCancel();
-      }}
+    <Confirmation
+      label={`Remove ${name}?`}
+      confirm="Remove"
+      onCancel={onCancel}
+      onConfirm={onRemove}
     >
-      <p id={textId}>
-        Remove <strong>{name}</strong> from Vigil?{' '}
-        {live ? 'Its running live stream stops now. ' : ''}You can undo this for a few seconds;
-        after that its saved password is deleted too.
-      </p>
-      <div className="confirm-actions">
-        <button type="button" ref={cancelRef} onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="button" className="danger" onClick={onRemove}>
-          Remove
-        </button>
-      </div>
-    </div>
+      Remove <strong>{name}</strong> from Vigil? {live ? 'Its running live stream stops now. ' : ''}
+      You can undo this for a few seconds; after that its saved password is deleted too.
+    </Confirmation>
   );
 }
