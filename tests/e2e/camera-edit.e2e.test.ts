@@ -198,7 +198,7 @@ describe.runIf(runnable)('cameras: copy, add, remove and undo, in Chromium', () 
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     await expect
       .poll(() => dialog.getByRole('status').last().textContent(), { timeout: DEVICE_WITHIN })
-      .toMatch(/Connected: the camera sent a 640×360 picture/);
+      .toMatch(/Connected: the camera sent a picture \(640×360\)/);
     const picture = dialog.getByRole('img', { name: 'The picture the camera sent for the test' });
     expect(await picture.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(640);
 

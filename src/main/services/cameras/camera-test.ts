@@ -4,6 +4,7 @@ import type {
   CameraTestResult,
   OnvifDeviceInfo,
 } from '../../../shared/cameras';
+import { cleanLabel } from '../../../shared/text';
 import type { StreamSource } from '../streaming/source';
 import type { CameraRegistry } from './camera-registry';
 import { readInputSource, streamUrlOf } from './camera-source';
@@ -45,7 +46,8 @@ function sizeText(preview: CameraPreview): string {
 }
 
 function sentPicture(preview: CameraPreview): string {
-  return `Connected: the camera sent a${sizeText(preview)} picture.`;
+  const size = sizeText(preview).trim();
+  return `Connected: the camera sent a picture${size ? ` (${size})` : ''}.`;
 }
 
 /**
@@ -82,12 +84,23 @@ export async function testCamera(
     const url = streamUrlOf(read.source);
     if (!device || !url) return { message: 'Connected.', device, preview: null };
     const profile = device.profiles.find((p) => p.role === source.profile) ?? device.profiles[0];
-    const jpeg = await deps.grab({
-      kind: 'rtsp',
-      url,
-      ...(input.username ? { username: input.username } : {}),
-      ...(input.password ? { password: input.password } : {}),
-    });
+    let jpeg: Buffer;
+    try {
+      jpeg = await deps.grab({
+        kind: 'rtsp',
+        url,
+        ...(input.username ? { username: input.username } : {}),
+        ...(input.password ? { password: input.password } : {}),
+      });
+    } catch (error) {
+      // The login and the profiles worked: say so with the device, and why no picture came.
+      const why = error instanceof Error ? error.message : String(error);
+      return {
+        message: `${describe(device)}, but its stream sent no picture: ${cleanLabel(why, 200)}`,
+        device,
+        preview: null,
+      };
+    }
     const known =
       profile?.width && profile.height ? { width: profile.width, height: profile.height } : null;
     const preview = previewOf(jpeg, known);
