@@ -8,9 +8,15 @@ export type ProbeResult = { ok: true } | { ok: false; detail: string; fault?: Ca
 
 /**
  * Asks an RTSP server for OPTIONS without credentials. Any RTSP answer (200, 401, …)
- * proves the camera is up; silence, refusal or a non-RTSP answer does not.
+ * proves the camera is up; silence, refusal or a non-RTSP answer does not. `signal` ends a
+ * probe at once (socket and timer gone): a stopping session must not leave one behind.
  */
-export function probeRtsp(rawUrl: string, timeoutMs = 2_500): Promise<ProbeResult> {
+export function probeRtsp(
+  rawUrl: string,
+  timeoutMs = 2_500,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  if (signal?.aborted) return Promise.resolve({ ok: false, detail: 'Cancelled.' });
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -32,8 +38,12 @@ export function probeRtsp(rawUrl: string, timeoutMs = 2_500): Promise<ProbeResul
       ? tlsConnect({ ...options, rejectUnauthorized: false })
       : connect(options);
     let answer = '';
+    const cancel = (): void => {
+      finish({ ok: false, detail: 'Cancelled.' });
+    };
     const finish = (result: ProbeResult): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
       socket.destroy();
       resolve(result);
     };
@@ -41,6 +51,7 @@ export function probeRtsp(rawUrl: string, timeoutMs = 2_500): Promise<ProbeResul
       () => finish({ ok: false, detail: 'No answer from the camera.', fault: 'timed-out' }),
       timeoutMs,
     );
+    signal?.addEventListener('abort', cancel, { once: true });
     socket.once(secure ? 'secureConnect' : 'connect', () => {
       socket.write(`OPTIONS ${url.toString()} RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: Vigil\r\n\r\n`);
     });
@@ -71,4 +82,45 @@ export function probeRtsp(rawUrl: string, timeoutMs = 2_500): Promise<ProbeResul
       finish({ ok: false, detail: 'The camera closed the connection.', fault: 'closed' }),
     );
   });
+}
+
+/**
+ * Knocks (probeRtsp) every `intervalMs`, one knock at a time, until the camera comes back:
+ * `onBack` (once) when it answers after being down (`down`, or a knock it did not answer). A
+ * camera that answers at once is up already (what fails is its media): knocking ends without
+ * `onBack`. Ends too once `wanted()` is false. Returns a cancel that ends the wait and any knock
+ * in flight at once, leaving no timer or socket behind.
+ */
+export function knockUntilBack(
+  url: string,
+  options: {
+    intervalMs: number;
+    timeoutMs: number;
+    down: boolean;
+    wanted: () => boolean;
+    onBack: () => void;
+  },
+): () => void {
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | null = null;
+  let down = options.down;
+  const schedule = (): void => {
+    timer = setTimeout(() => {
+      timer = null;
+      if (abort.signal.aborted || !options.wanted()) return;
+      void probeRtsp(url, options.timeoutMs, abort.signal).then((answer) => {
+        if (abort.signal.aborted || !options.wanted()) return;
+        if (!answer.ok) {
+          down = true;
+          schedule();
+        } else if (down) options.onBack();
+      });
+    }, options.intervalMs);
+  };
+  schedule();
+  return () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    abort.abort();
+  };
 }

@@ -53,6 +53,15 @@ export const DEFAULT_TIMINGS: SessionTimings = {
  */
 export const RECONNECT_LADDER_MS = [500, 1_000, 2_000, 5_000, 10_000];
 
+/**
+ * While waiting out a ladder step, knock (RTSP OPTIONS, no credentials) this often: a camera
+ * that was down and answers again gets its next attempt at once instead of up to 10 s later.
+ * The ladder stays the upper bound, and a step starts early at most once.
+ */
+export const RECONNECT_PROBE_MS = 500;
+/** One knock's limit: a camera on the LAN answers in milliseconds once its server is up. */
+export const RECONNECT_PROBE_TIMEOUT_MS = 1_500;
+
 // A camera that refuses us, or sends us elsewhere, will not change its mind by retrying.
 const NOT_RETRIED = new Set([
   'unauthorized',
@@ -61,6 +70,14 @@ const NOT_RETRIED = new Set([
   'unsupported',
   'ffmpeg-missing',
 ]);
+
+// Attempts that never reached the camera's RTSP server: it was down, not just its media.
+const UNREACHED = new Set(['refused', 'unreachable', 'timed-out']);
+
+/** True when a reconnect attempt failed because the camera itself did not answer. */
+export function cameraWasDown(failure: StreamFailure): boolean {
+  return UNREACHED.has(failure.reason);
+}
 
 /** True when a live camera's drop is worth reconnecting for (not a refusal or a redirect). */
 export function worthReconnecting(failure: StreamFailure): boolean {

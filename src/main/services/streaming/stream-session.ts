@@ -10,7 +10,15 @@ import { HlsReadiness } from './hls-readiness';
 import { createPrivateDir } from './private-dir';
 import { createRedactor } from './redact';
 import { RunPlan } from './run-plan';
-import { reconnectDelayMs, worthReconnecting, type SessionOptions } from './session-config';
+import { knockUntilBack } from './rtsp-probe';
+import {
+  RECONNECT_PROBE_MS,
+  RECONNECT_PROBE_TIMEOUT_MS,
+  cameraWasDown,
+  reconnectDelayMs,
+  worthReconnecting,
+  type SessionOptions,
+} from './session-config';
 import type { StreamSource, VideoCodec } from './source';
 import { openSourceAccess, type SourceAccess } from './source-access';
 
@@ -49,6 +57,8 @@ export class StreamSession {
   private readonly readiness: HlsReadiness;
   private startTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** While a ladder step is waited out: ends its knocking (timer and socket). */
+  private stopKnocking: (() => void) | null = null;
   private stallTimer: NodeJS.Timeout | null = null;
   private spawnedAt = 0;
   private readonly plan: RunPlan;
@@ -119,6 +129,7 @@ export class StreamSession {
     for (const timer of [this.stallTimer, this.reconnectTimer]) if (timer) clearTimeout(timer);
     this.stallTimer = null;
     this.reconnectTimer = null;
+    this.endKnocking();
     if (this.wentLive) {
       this.phase = 'reconnecting';
       this.reconnectAttempt = 1;
@@ -332,11 +343,44 @@ export class StreamSession {
     this.ffmpeg = null;
     run?.kill();
     this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      if (this.stopped) return;
-      this.access?.relay?.resetProblem();
-      void this.relaunch();
+      this.reconnectNow();
     }, wait);
+    const step = this.reconnectAttempt;
+    // A rebooting camera is down 30–60 s: without knocking it would wait up to a whole 10 s
+    // step once back. Only a camera seen down (this attempt unanswered, or a knock) counts as
+    // back: one that answers while its media fails goes on down the ladder, and a step starts
+    // early at most once. The knock goes where the relay goes (the source's host and port),
+    // without credentials.
+    if (this.source.kind === 'rtsp' && wait > RECONNECT_PROBE_MS) {
+      this.stopKnocking = knockUntilBack(this.source.url, {
+        intervalMs: RECONNECT_PROBE_MS,
+        timeoutMs: RECONNECT_PROBE_TIMEOUT_MS,
+        down: cameraWasDown(failure),
+        wanted: () =>
+          !this.stopped && this.reconnectTimer !== null && this.reconnectAttempt === step,
+        onBack: () => {
+          this.opts.log(
+            `session ${this.id}: camera answers again, reconnect attempt ${String(step)} now`,
+          );
+          this.reconnectNow();
+        },
+      });
+    }
+  }
+
+  /** The next reconnect attempt, when its ladder step is over or the camera answers again. */
+  private reconnectNow(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.endKnocking();
+    if (this.stopped) return;
+    this.access?.relay?.resetProblem();
+    void this.relaunch();
+  }
+
+  private endKnocking(): void {
+    this.stopKnocking?.();
+    this.stopKnocking = null;
   }
 
   private onExit(run: FfmpegRun, { code, signal }: FfmpegExit): void {
@@ -386,6 +430,7 @@ export class StreamSession {
   private async stopAs(final: 'ended' | 'failed'): Promise<void> {
     for (const timer of [this.startTimer, this.stallTimer, this.reconnectTimer])
       if (timer) clearTimeout(timer);
+    this.endKnocking();
     this.readiness.close();
     const run = this.ffmpeg;
     this.ffmpeg = null;
