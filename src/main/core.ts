@@ -98,6 +98,9 @@ export function createVigilCore(opts: CoreOptions) {
         }
         // New credentials or address: a refusal of the old ones no longer holds.
         monitor.credentialsChanged(change.id);
+        // A live window that the old login was refused in tries again (only its own camera's
+        // change counts: a rename or another camera's edit would only repeat the refusal).
+        opts.broadcast('camera:sourceChanged', { cameraId: change.id });
         void monitor.checkNow(change.id);
         streams.cameraChanged(change.id).catch((error: unknown) => {
           log(`stream ${change.id} after an edit: ${errorText(error)}`);

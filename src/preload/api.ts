@@ -67,6 +67,7 @@ export function createVigilApi(transport: VigilTransport) {
       onChanged: subscriber(transport, 'cameras:changed'),
       onStatus: subscriber(transport, 'camera:status'),
       onSnapshot: subscriber(transport, 'camera:snapshot'),
+      onSourceChanged: subscriber(transport, 'camera:sourceChanged'),
       onDemoChanged: subscriber(transport, 'cameras:demoChanged'),
     },
     windows: {

@@ -98,12 +98,22 @@ export interface SavedFile {
   path: string | null;
 }
 
+/** Sent when a camera's address or login was saved anew. */
+export interface CameraSourceChange {
+  cameraId: string;
+}
+
 /** Every event main sends to renderers: channel → payload. */
 export interface EventMap {
   'stream:state': StreamInfo;
   'cameras:changed': Camera[];
   'camera:status': CameraStatus;
   'camera:snapshot': CameraSnapshot;
+  /**
+   * What the camera is streamed from changed (address, username or password were saved):
+   * a refusal of the old login no longer holds. Renames and other options do not send it.
+   */
+  'camera:sourceChanged': CameraSourceChange;
   'cameras:demoChanged': DemoCameraState;
   /** Sent to the dashboard once it is shown: open Edit for this camera. */
   'dashboard:editCamera': EditCameraRequest;
@@ -161,6 +171,7 @@ export const EVENT_CHANNELS = [
   'cameras:changed',
   'camera:status',
   'camera:snapshot',
+  'camera:sourceChanged',
   'cameras:demoChanged',
   'dashboard:editCamera',
   'recording:state',

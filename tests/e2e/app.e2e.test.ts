@@ -234,6 +234,35 @@ describe.runIf(runnable)('Vigil in Chromium against the real services', () => {
       expect(await page.locator('.spinner').count()).toBe(0);
       expect(await alert.getByRole('button', { name: 'Enter password…' }).isVisible()).toBe(true);
       expect(app.streams.list().filter((s) => s.cameraId === ids['Side gate'])).toEqual([]);
+      // Another camera's change is not a new password: the window does not ask again.
+      // Every stream state the window hears of for this camera from now on (a new try sends some).
+      await page.evaluate((id) => {
+        const heard: string[] = [];
+        (window as unknown as { heard: string[] }).heard = heard;
+        window.vigil.streams.onState((s) => {
+          if (s.cameraId === id) heard.push(s.state);
+        });
+      }, ids['Side gate'] ?? '');
+      const other = app.registry.get(ids['Garage'] ?? '');
+      if (!other) throw new Error('the Garage camera is missing');
+      await app.registry.update(other.id, {
+        name: 'Garage (renamed)',
+        source: other.source.kind === 'rtsp' ? other.source : { kind: 'demo' },
+      });
+      await expect
+        .poll(() => dashboard.getByText('Garage (renamed)').count(), { timeout: UI_WITHIN })
+        .toBe(1);
+      // Past the list's coalescing and a start's first answer.
+      await page.waitForTimeout(1_000);
+      expect(await page.locator('.spinner').count()).toBe(0);
+      expect(await alert.textContent()).toMatch(/refused the username or password/);
+      expect(await page.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual(
+        [],
+      );
+      await app.registry.update(other.id, {
+        name: 'Garage',
+        source: other.source.kind === 'rtsp' ? other.source : { kind: 'demo' },
+      });
     } finally {
       await page.close();
     }

@@ -199,6 +199,37 @@ describe('one camera-changed path', () => {
     expect(core.streams.list().filter((i) => i.cameraId === camera.id)).toEqual([]);
   });
 
+  it('a saved password or address sends camera:sourceChanged for that camera only; a rename or another camera’s add sends none', async () => {
+    const { core, of } = await startCore();
+    const port = await freePort();
+    const gate = await core.registry.add({
+      name: 'Gate',
+      source: { kind: 'rtsp', url: `rtsp://127.0.0.1:${String(port)}/cam` },
+      username: 'admin',
+      password: 'wrong',
+    });
+    await core.registry.add({ name: 'Porch', source: { kind: 'demo' } });
+    await core.registry.update(gate.id, {
+      name: 'Front gate',
+      source: { kind: 'rtsp', url: `rtsp://127.0.0.1:${String(port)}/cam` },
+      username: 'admin',
+    });
+    expect(of('camera:sourceChanged')).toEqual([]);
+    await core.registry.update(gate.id, {
+      name: 'Front gate',
+      source: { kind: 'rtsp', url: `rtsp://127.0.0.1:${String(port)}/cam` },
+      username: 'admin',
+      password: 'right',
+    });
+    expect(of('camera:sourceChanged')).toEqual([{ cameraId: gate.id }]);
+    await core.registry.update(gate.id, {
+      name: 'Front gate',
+      source: { kind: 'rtsp', url: `rtsp://127.0.0.1:${String(port)}/other` },
+      username: 'admin',
+    });
+    expect(of('camera:sourceChanged')).toEqual([{ cameraId: gate.id }, { cameraId: gate.id }]);
+  });
+
   it('a status check of the old address that answers after an edit is not published', async () => {
     const { core, of, next } = await startCore();
     // The old address answers, slowly: it would say "online".

@@ -75,14 +75,16 @@ export function LiveView({ cameraId }: { cameraId: string }) {
     const off = api.streams.onState((next) => {
       if (next.cameraId === cameraId) setInfo(next);
     });
-    // The camera refused its password and the user has since edited it (the dashboard's Edit,
-    // from "Enter password…"): try again with what was saved.
     const offChanged = api.cameras.onChanged((cameras) => {
-      const current = infoRef.current;
       const camera = cameras.find((c) => c.id === cameraId);
       if (camera) setName(camera.name);
-      if (camera && current?.state === 'failed' && current.failure?.reason === 'unauthorized')
-        start();
+    });
+    // The session failed (the camera refused the password, or was not at that address) and the
+    // user has since saved a new login or address for this camera (the dashboard's Edit, from
+    // "Enter password…"): try again with what was saved. Only this camera's own source change
+    // counts: any other change (a rename, another camera added) would repeat the refusal.
+    const offSource = api.cameras.onSourceChanged((change) => {
+      if (change.cameraId === cameraId && infoRef.current?.state === 'failed') start();
     });
     void api.cameras.list().then((cameras) => {
       const camera = cameras.find((c) => c.id === cameraId);
@@ -96,6 +98,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
     return () => {
       off();
       offChanged();
+      offSource();
     };
   }, [cameraId, start]);
 
