@@ -10,6 +10,7 @@ import {
   type FakeCamera,
 } from '../fixtures/fake-camera';
 import { e2eAvailable, startApp, type AppHarness } from './harness';
+import { LIVE_WITHIN, UI_WITHIN } from './live-pages';
 
 const available = e2eAvailable();
 const runnable = available.ok && hasGstreamerRtsp();
@@ -19,9 +20,6 @@ if (!runnable) {
   );
 }
 
-// Room for a 2-core machine shared with other suites (see app.e2e.test.ts).
-const LIVE_WITHIN = 20_000;
-const UI_WITHIN = 5_000;
 // A window's minimum size includes its frame; the page gets less. Title bars are ~30–40 px on
 // Linux and Windows (28 on macOS), side borders up to 8 px each: the page is checked at the
 // minimum less that much.

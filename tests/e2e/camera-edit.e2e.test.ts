@@ -12,6 +12,7 @@ import {
   type FakeCamera,
 } from '../fixtures/fake-camera';
 import { e2eAvailable, startApp, type AppHarness } from './harness';
+import { UI_WITHIN } from './live-pages';
 
 const available = e2eAvailable();
 const runnable = available.ok && hasGstreamerRtsp();
@@ -23,7 +24,6 @@ if (!runnable) {
 
 const FFPROBE = process.env.FFPROBE_BIN ?? '/usr/bin/ffprobe';
 // Room for a 2-core machine shared with other suites.
-const UI_WITHIN = 5_000;
 const DEVICE_WITHIN = 20_000;
 // Characters that must be percent-encoded in userinfo: a URL that works has them encoded.
 const PASSWORD = 'p@ss:w/rd #1';

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, startApp, type AppHarness } from './harness';
 import { presentedFrames, recordPresentedFrames } from './frames';
+import { UI_WITHIN } from './live-pages';
 
 // Adding the first camera (issue "Streams that survive the real world" §3) hid the demo camera
 // and killed its running stream. Now the demo window plays on, and the dashboard says the demo
@@ -12,7 +13,6 @@ if (!available.ok) console.warn(`SKIP demo camera e2e: ${available.why}`);
 
 // Start-up on a 2-core machine shared with other suites: seconds, not the ~1.4 s idle.
 const FIRST_FRAME_WITHIN = 20_000;
-const UI_WITHIN = 5_000;
 // The demo pattern runs at 25 fps; a stalled or ended player presents none. Headless
 // Chromium on a loaded machine presents fewer than 25: this only has to tell "plays" apart.
 const MIN_FRAMES_IN_TWO_SECONDS = 10;

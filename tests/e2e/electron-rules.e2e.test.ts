@@ -15,11 +15,11 @@ import { DEMO_CAMERA_ID } from '../../src/shared/cameras';
 import { STREAM_SCHEME } from '../../src/shared/streams';
 import { e2eAvailable, startApp, type AppHarness } from './harness';
 import { framesInOneSecond } from './frames';
+import { liveStatus } from './live-pages';
 
 const available = e2eAvailable();
 if (!available.ok) console.warn(`SKIP Electron-rules e2e: ${available.why}`);
 
-const liveStatus = (page: Page) => page.getByRole('status', { name: 'Stream status' });
 const RULE_ERRORS = /Content Security Policy|CORS|Access-Control|preamble/i;
 
 /** Runs `body` with a declaration broken, and puts it back whatever happens. */

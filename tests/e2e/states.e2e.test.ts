@@ -6,16 +6,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hasGstreamerRtsp, startFakeCamera, stopAllFakeCameras } from '../fixtures/fake-camera';
 import { e2eAvailable, startApp, type AppHarness } from './harness';
+import { LIVE_WITHIN, UI_WITHIN, card, liveStatus } from './live-pages';
 
 const runnable = e2eAvailable().ok && hasGstreamerRtsp();
 if (!runnable) console.warn('SKIP states e2e: no Chromium, no built renderer or no GStreamer RTSP');
 
-// Room for a 2-core machine shared with other suites (see app.e2e.test.ts).
-const LIVE_WITHIN = 20_000;
-const UI_WITHIN = 5_000;
-
-const card = (page: Page, name: string) => page.getByRole('article', { name });
-const liveStatus = (page: Page) => page.getByRole('status', { name: 'Stream status' });
 /** True when the element has focus. */
 const focusedIsPassword = (page: Page) =>
   page.evaluate(
