@@ -155,7 +155,7 @@ describe.runIf(runnable)('a camera that drops, in Chromium against the real serv
     }
   });
 
-  it('a frozen camera (session alive, no media): main’s stall watchdog fires and the window says it is reconnecting, within 10 s', async () => {
+  it('a frozen camera (session alive, no media): main notices by itself and the window says it is reconnecting, within 10 s', async () => {
     const frozen = await startFakeCamera({ audio: 'none', size: '640x360' });
     const camera = await app.registry.add({
       name: 'Frozen',
@@ -179,9 +179,14 @@ describe.runIf(runnable)('a camera that drops, in Chromium against the real serv
       expect(app.streams.list().find((s) => s.cameraId === camera.id)?.dropped?.reason).toBe(
         'stalled',
       );
-      // 'stalled' is also what ffmpeg's own socket timeout says while live (9.6–9.9 s here,
-      // inside the 10 s): main's log tells that its stall watchdog is what fired.
-      expect(app.logs.join('\n')).toMatch(/no media for \d+ ms/);
+      // Two things in main notice: its stall watchdog (5 s without media time moving), or
+      // ffmpeg's own read timeout (it ends with code 0 and a timeout in its output, which is
+      // "stalled" while live). The watchdog came first in every run but one fresh-clone CI
+      // run (2026-12-02), where ffmpeg ended first. The watchdog alone is proven in
+      // tests/integration/failures.test.ts; here it is that the window follows either.
+      expect(app.logs.join('\n')).toMatch(
+        /no media for \d+ ms|ffmpeg exited \(code 0, signal null\)\n[^\n]*camera dropped \(stalled\)/,
+      );
     } finally {
       await app.registry.remove(camera.id);
       await frozen.stop();
