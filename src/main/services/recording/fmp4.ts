@@ -4,9 +4,11 @@
  * (`tfdt`) moved so the recording starts at 0 and a later run continues where the last ended.
  * Without that, players and ffprobe place the first fragment at the session's clock (a
  * recording started 5 min into a session "lasts" 5 min 10 s; measured with ffprobe 5.1).
+ * `boxes`, `child` and `track` also serve fmp4-samples.ts (each sample of a fragment).
  */
 
-interface Box {
+/** A box found by `boxes`: its type and where its payload lies in the buffer. */
+export interface Box {
   type: string;
   /** Offset of the box's payload (after its header). */
   start: number;
@@ -14,7 +16,8 @@ interface Box {
   end: number;
 }
 
-function* boxes(buf: Buffer, from: number, to: number): Generator<Box> {
+/** The boxes between `from` and `to`, in file order; a box running past `to` throws Fmp4Error. */
+export function* boxes(buf: Buffer, from: number, to: number): Generator<Box> {
   let offset = from;
   while (offset + 8 <= to) {
     let size = buf.readUInt32BE(offset);
@@ -33,7 +36,8 @@ function* boxes(buf: Buffer, from: number, to: number): Generator<Box> {
   }
 }
 
-function child(buf: Buffer, parent: Box, type: string): Box | undefined {
+/** The first child box of `parent` of that type. */
+export function child(buf: Buffer, parent: Box, type: string): Box | undefined {
   for (const box of boxes(buf, parent.start, parent.end)) if (box.type === type) return box;
   return undefined;
 }
@@ -55,6 +59,8 @@ export interface TrackTiming {
   editSec: number;
   /** The trex default sample duration (ticks), for fragments that give none. */
   defaultDuration: number;
+  /** The trex default sample size (bytes), for fragments that give none. */
+  defaultSize: number;
   /** The trex default sample flags, for fragments that give none. */
   defaultFlags: number;
   video: boolean;
@@ -129,6 +135,7 @@ export function parseInit(init: Buffer): ParsedInit {
         timescale,
         editSec: editSec(init, inner, movieScale, timescale),
         defaultDuration: 0,
+        defaultSize: 0,
         defaultFlags: 0,
         video:
           hdlr !== undefined && init.toString('latin1', hdlr.start + 8, hdlr.start + 12) === 'vide',
@@ -143,6 +150,7 @@ export function parseInit(init: Buffer): ParsedInit {
       const timing = trex.type === 'trex' ? tracks.get(init.readUInt32BE(trex.start + 4)) : null;
       if (!timing) continue;
       timing.defaultDuration = init.readUInt32BE(trex.start + 12);
+      timing.defaultSize = init.readUInt32BE(trex.start + 16);
       timing.defaultFlags = init.readUInt32BE(trex.start + 20);
     }
     top.push(rebuilt(init, box, moov));
@@ -203,7 +211,8 @@ export function hasKeyframe(segment: Buffer, tracks: Map<number, TrackTiming>): 
   return false;
 }
 
-function track(tracks: Map<number, TrackTiming>, id: number): TrackTiming {
+/** The init's timing of a fragment's track; a track the init does not declare throws Fmp4Error. */
+export function track(tracks: Map<number, TrackTiming>, id: number): TrackTiming {
   const found = tracks.get(id);
   if (!found) throw new Fmp4Error(`a fragment of unknown track ${String(id)}`);
   return found;
