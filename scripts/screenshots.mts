@@ -1,6 +1,6 @@
 // npm run screenshots: the README's pictures, taken through the product's browser harness
 // (the real services, real ffmpeg, the built pages in Debian Chromium) against fake cameras.
-// Writes docs/screenshots/{dashboard,dialog,live-window}.png; `npm test` never writes there.
+// Writes docs/screenshots/{dashboard,dialog,live-window,health}.png; `npm test` never writes there.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,37 @@ async function main(): Promise<void> {
       .fill(`rtsp://admin:right@${new URL(porch.url).host}/cam`);
     await dashboard.waitForTimeout(500);
     await dashboard.screenshot({ path: join(DOCS, 'dialog.png') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // The health panel of a camera that starts slowly: a keyframe every 4 s, B-frames, AAC
+    // 44.1 kHz stereo (an NVR's usual stream), once the GOP has been measured.
+    const nvr = await startFakeCamera({
+      size: '1280x720',
+      gop: 100,
+      bframes: 2,
+      audio: 'aac',
+      audioRate: 44_100,
+      audioChannels: 2,
+    });
+    const slow = await app.registry.add({
+      name: 'Driveway',
+      source: { kind: 'rtsp', url: nvr.url },
+      options: { durationSec: 300 },
+    });
+    const openedSlow = app.nextPage();
+    await dashboard.evaluate((id) => window.vigil.windows.openLive(id), slow.id);
+    const slowLive = await openedSlow;
+    await slowLive.setViewportSize({ width: 1100, height: 760 });
+    await slowLive
+      .getByRole('status', { name: 'Stream status' })
+      .getByText('Live', { exact: true })
+      .waitFor({ timeout: WITHIN });
+    await slowLive.keyboard.press('h');
+    await slowLive
+      .getByRole('row', { name: /^Keyframe interval 4\.0 s$/ })
+      .waitFor({ timeout: WITHIN });
+    await slowLive.waitForTimeout(300);
+    await slowLive.screenshot({ path: join(DOCS, 'health.png') });
     console.log(`screenshots saved in ${DOCS}`);
   } finally {
     await silent.close();

@@ -110,6 +110,7 @@ export function createVigilCore(opts: CoreOptions) {
         return;
       case 'removed':
         void ptz.forget(change.id);
+        streams.forgetHealth(change.id);
         snapshots.forget(change.id);
         monitor.forget(change.id);
         void streams.stop(change.id);

@@ -13,6 +13,7 @@ import type {
   EditCameraRequest,
   RemovedCamera,
 } from './cameras';
+import type { StreamHealth } from './health';
 import type { PtzCapabilities, PtzPreset, PtzVelocity } from './ptz';
 import type { RecordingFolder, RecordingInfo, StartRecordingOptions } from './recordings';
 import type { StartStreamOptions, StreamInfo } from './streams';
@@ -25,6 +26,8 @@ export interface InvokeMap {
   'streams:end': (cameraId: string) => void;
   'streams:extend': (cameraId: string, seconds: number) => StreamInfo;
   'streams:list': () => StreamInfo[];
+  /** The camera's current or latest session's health (the health panel); null: never streamed. */
+  'streams:health': (cameraId: string) => StreamHealth | null;
   'cameras:list': () => Camera[];
   'cameras:add': (input: CameraInput) => Camera;
   'cameras:update': (cameraId: string, input: CameraInput) => Camera;
@@ -133,6 +136,7 @@ export const INVOKE_CHANNELS = [
   'streams:end',
   'streams:extend',
   'streams:list',
+  'streams:health',
   'cameras:list',
   'cameras:add',
   'cameras:update',

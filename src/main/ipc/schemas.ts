@@ -68,6 +68,7 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
   'streams:end': z.tuple([cameraId]),
   'streams:extend': z.tuple([cameraId, seconds]),
   'streams:list': z.tuple([]),
+  'streams:health': z.tuple([cameraId]),
   'cameras:list': z.tuple([]),
   'cameras:add': z.tuple([cameraInput]),
   'cameras:update': z.tuple([cameraId, cameraInput]),

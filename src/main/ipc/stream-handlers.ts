@@ -21,4 +21,5 @@ export function registerStreamHandlers(
     streams.extend(cameraId, seconds),
   );
   router.handle('streams:list', () => streams.list());
+  router.handle('streams:health', (_context, cameraId) => streams.health(cameraId));
 }

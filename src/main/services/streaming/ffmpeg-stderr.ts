@@ -40,3 +40,59 @@ export function probeTooShort(stderr: string): boolean {
 export function clockFailed(stderr: string): boolean {
   return CLOCK_FAILED.test(stderr);
 }
+
+/** One input stream as ffmpeg describes it (`Stream #0:0: Video: h264 (High), …, 25 fps`). */
+export type InputStreamLine =
+  | {
+      kind: 'video';
+      codec: string;
+      profile: string | null;
+      width: number | null;
+      height: number | null;
+      fps: number | null;
+    }
+  | { kind: 'audio'; codec: string; sampleRate: number | null; channels: string | null };
+
+/**
+ * Reads one input stream line of ffmpeg's stderr; null for any other line. Measured with
+ * ffmpeg 5.1 on RTSP and file inputs: `Video: h264 (High) ([27][0][0][0] / 0x001B),
+ * yuv420p(progressive), 640x360 [SAR 1:1 DAR 16:9], 25 fps, 25 tbr, 90k tbn` and `Audio: aac
+ * (LC), 44100 Hz, stereo, fltp, 127 kb/s` (the codec tag group and the kb/s are optional).
+ */
+export function inputStreamLine(line: string): InputStreamLine | null {
+  const match = /Stream #0:\d+\S*: (Video|Audio): (\w+)(?: \(([^)]*)\))?(.*)$/.exec(line);
+  if (!match) return null;
+  const [, type, codec = '', paren, rest = ''] = match;
+  // "(High)" is a profile; "([27][0][0][0] / 0x001B)" is a codec tag.
+  const profile = paren && !/\/ 0x/.test(paren) ? paren : null;
+  if (type === 'Video') {
+    const size = /\b(\d{2,5})x(\d{2,5})\b/.exec(rest);
+    const fps = /([\d.]+) fps/.exec(rest);
+    return {
+      kind: 'video',
+      codec,
+      profile,
+      width: size ? Number(size[1]) : null,
+      height: size ? Number(size[2]) : null,
+      fps: fps ? Number(fps[1]) : null,
+    };
+  }
+  const rate = /(\d+) Hz/.exec(rest);
+  const channels = /Hz, ([^,]+)/.exec(rest);
+  return {
+    kind: 'audio',
+    codec,
+    sampleRate: rate ? Number(rate[1]) : null,
+    channels: channels?.[1]?.trim() ?? null,
+  };
+}
+
+/**
+ * Reads the `Stream mapping:` block: whether the video is copied (`(copy)`) or re-encoded
+ * (`(hevc (native) -> h264 (libx264))`); null for any other line.
+ */
+export function videoMappingLine(line: string, videoOutput = '#0:0'): 'copy' | 'encode' | null {
+  const match = /^\s*Stream #0:\d+ -> (#0:\d+) \((.*)\)\s*$/.exec(line);
+  if (match?.[1] !== videoOutput) return null;
+  return match[2] === 'copy' ? 'copy' : 'encode';
+}

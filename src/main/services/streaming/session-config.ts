@@ -24,7 +24,20 @@ export interface SessionOptions {
   onChange: () => void;
   /** Called when ffmpeg reports the camera's video codec. */
   onCodec?: (codec: VideoCodec) => void;
+  /** Told what each run does, for the camera's health panel. */
+  observer?: SessionObserver;
   log: (line: string) => void;
+}
+
+/**
+ * What a session tells its health record besides its phases (which come with onChange):
+ * each ffmpeg launch, each stderr line of the current run (redacted), and the moment its media
+ * time first moves (ffmpeg starts writing at the first keyframe; it reports twice a second).
+ */
+export interface SessionObserver {
+  launched(): void;
+  line(line: string): void;
+  flowing(): void;
 }
 
 /** How long each step of a session may take; tests shorten them. */

@@ -1,4 +1,5 @@
 import { streamUrl, type StreamEndReason, type StreamInfo } from '../../../shared/streams';
+import type { HealthRecord } from '../health/health-record';
 import type { StreamDeadline } from './stream-deadline';
 import type { StreamSession } from './stream-session';
 
@@ -20,6 +21,8 @@ export interface Entry {
   keepers: Set<string>;
   /** The deadline passed while kept: the session ends when its last keeper lets go. */
   overdue: boolean;
+  /** What the health panel shows of this session. */
+  health: HealthRecord;
 }
 
 /**

@@ -8,7 +8,9 @@ import {
   type StreamEndReason,
   type StreamInfo,
 } from '../../../shared/streams';
+import type { StreamHealth } from '../../../shared/health';
 import { SerialQueue } from '../async/serial-queue';
+import { HealthRecord } from '../health/health-record';
 import type { HlsProfile } from './ffmpeg-args';
 import { cachedUntilFailure, type FfmpegBinary } from './ffmpeg-binary';
 import { GuardedGrabs } from './guarded-grabs';
@@ -69,6 +71,8 @@ export class StreamService {
   /** Per-camera queue so start/stop of one camera never interleave. */
   private readonly queues = new SerialQueue();
   private readonly learnedCodecs = new Map<string, VideoCodec>();
+  /** Each camera's latest session's health, kept after it ends (until the camera is removed). */
+  private readonly healthRecords = new Map<string, HealthRecord>();
   /** Set by shutdown (quit): nothing starts any more. */
   private closed = false;
   private readonly grabs: GuardedGrabs;
@@ -154,7 +158,18 @@ export class StreamService {
     const source = await this.opts.sources.resolve(cameraId);
     const [binary, spawn] = await Promise.all([this.ffmpeg(), this.spawner()]);
     const id = randomUUID();
+    const dir = join(this.opts.tempRoot, id);
     const learned = this.learnedCodecs.get(cameraId);
+    const health: HealthRecord = new HealthRecord({
+      cameraId,
+      sessionId: id,
+      dir,
+      requestedAt: this.now(),
+      camera: source.kind === 'rtsp',
+      pid: () => entry.session.pid,
+      stderr: () => entry.session.stderr,
+    });
+    this.healthRecords.set(cameraId, health);
     const entry: Entry = {
       cameraId,
       viewers: new Set([viewer]),
@@ -175,9 +190,11 @@ export class StreamService {
       onAir: false,
       keepers: new Set(),
       overdue: false,
+      health,
       session: new StreamSession({
         id,
-        dir: join(this.opts.tempRoot, id),
+        dir,
+        observer: health,
         source,
         binary,
         spawn,
@@ -216,10 +233,12 @@ export class StreamService {
     // A replaced session (Retry while it was still going down) keeps quiet: its late
     // 'ended' would otherwise overwrite the new session in every window of this camera.
     if (current) this.publish(entry);
+    else entry.health.state(entryInfo(entry));
   }
 
   private publish(entry: Entry): StreamInfo {
     const info = entryInfo(entry);
+    entry.health.state(info);
     this.opts.emit(info);
     return info;
   }
@@ -287,6 +306,17 @@ export class StreamService {
     entry.endReason ??= reason;
     entry.deadline.clear();
     await entry.session.stop();
+  }
+
+  /** The health of the camera's current or latest session; null when it never streamed. */
+  health(cameraId: string): Promise<StreamHealth | null> {
+    return this.healthRecords.get(cameraId)?.snapshot() ?? Promise.resolve(null);
+  }
+
+  /** A removed camera's health goes with it. */
+  forgetHealth(cameraId: string): void {
+    this.healthRecords.get(cameraId)?.close();
+    this.healthRecords.delete(cameraId);
   }
 
   /** Adds time to a running session; returns its new state. */

@@ -225,6 +225,11 @@ export class StreamSession {
     // Private (0600, in the 0700 session directory) and gone with the directory.
     if (inputList) writeFileSync(inputList.path, inputList.text, { mode: 0o600 });
     this.spawnedAt = Date.now();
+    this.opts.observer?.launched();
+    let flowing = false;
+    const readCodec = inputCodecReader((codec, name) => {
+      if (run === this.ffmpeg) this.onInputCodec(codec, name);
+    });
     // Only the current run's output counts: a replaced run's last lines speak of old settings.
     const run: FfmpegRun = new FfmpegRun({
       spawn: this.opts.spawn,
@@ -235,11 +240,18 @@ export class StreamSession {
       redact:
         this.access?.redact ??
         createRedactor(this.source.kind === 'rtsp' ? [this.source.password] : []),
-      onStderrLine: inputCodecReader((codec, name) => {
-        if (run === this.ffmpeg) this.onInputCodec(codec, name);
-      }),
+      onStderrLine: (line) => {
+        if (run !== this.ffmpeg) return;
+        readCodec(line);
+        this.opts.observer?.line(line);
+      },
       onProgress: (progress) => {
-        if (run === this.ffmpeg) this.onProgress(progress);
+        if (run !== this.ffmpeg) return;
+        if (progress.advanced && !flowing) {
+          flowing = true;
+          this.opts.observer?.flowing();
+        }
+        this.onProgress(progress);
       },
     });
     this.ffmpeg = run;

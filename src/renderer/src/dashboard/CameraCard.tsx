@@ -30,6 +30,8 @@ export interface CameraCardProps {
   /** Main copies the stream URL; with the password only after the card's confirmation. */
   onCopyUrl: (camera: Camera, withPassword: boolean) => void;
   onTest: (camera: Camera) => void;
+  /** Opens the camera's health: its current or latest session, measured. */
+  onHealth?: (camera: Camera) => void;
   /** The built-in demo camera's menu: hide it from the dashboard. */
   onHide?: (camera: Camera) => void;
   /** Just added or saved: the card is pointed out (and scrolled into view). */
@@ -160,7 +162,12 @@ export function CameraCard(props: CameraCardProps) {
             props.onHide ? (
               <MenuButton
                 label="More"
-                items={[{ label: 'Hide demo camera', onSelect: () => props.onHide?.(camera) }]}
+                items={[
+                  ...(props.onHealth
+                    ? [{ label: 'Health', onSelect: () => props.onHealth?.(camera) }]
+                    : []),
+                  { label: 'Hide demo camera', onSelect: () => props.onHide?.(camera) },
+                ]}
               />
             ) : null
           ) : (
@@ -170,6 +177,9 @@ export function CameraCard(props: CameraCardProps) {
               items={[
                 { label: 'Edit', onSelect: () => props.onEdit(camera) },
                 { label: 'Test connection', onSelect: () => props.onTest(camera) },
+                ...(props.onHealth
+                  ? [{ label: 'Health', onSelect: () => props.onHealth?.(camera) }]
+                  : []),
                 ...(camera.rtspUrl
                   ? [{ label: 'Copy RTSP URL', onSelect: () => props.onCopyUrl(camera, false) }]
                   : []),

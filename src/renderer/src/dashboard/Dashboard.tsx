@@ -6,6 +6,7 @@ import { useNow } from '../common/use-now';
 import { vigil } from '../common/vigil';
 import { CameraCard } from './CameraCard';
 import { CameraDialog } from './CameraDialog';
+import { HealthDialog } from './HealthDialog';
 import { useDashboard } from './store';
 import { useDashboardEvents } from './use-dashboard-events';
 
@@ -37,6 +38,7 @@ export function Dashboard() {
   }, [editRequest, loaded, cameras]);
   const toasts = useToasts();
   const [highlight, setHighlight] = useState<string | null>(null);
+  const [healthOf, setHealthOf] = useState<Camera | null>(null);
 
   // The card of a camera just added or saved: scrolled into view once it is listed, and
   // pointed out for a moment.
@@ -185,6 +187,7 @@ export function Dashboard() {
               )
             }
             onHide={() => changeDemo({ show: false })}
+            onHealth={setHealthOf}
           />
         ))}
       </section>
@@ -194,6 +197,7 @@ export function Dashboard() {
         </p>
       ) : null}
       <ToastRegion toasts={toasts.toasts} onDismiss={toasts.dismiss} />
+      {healthOf ? <HealthDialog camera={healthOf} onClose={() => setHealthOf(null)} /> : null}
       {dialog ? (
         <CameraDialog
           {...(dialog.camera ? { camera: dialog.camera } : {})}

@@ -13,6 +13,8 @@ import { useLivePlayer } from './use-live-player';
 import { RecordControl } from './RecordControl';
 import { ToastRegion, useToasts } from '../common/Toast';
 import { PtzPad } from './PtzPad';
+import { LiveHealth, usePlayerStart } from './LiveHealth';
+import type { Camera } from '../../../shared/cameras';
 
 export { failureText, lastPictureLabel, shortStatus, statusLine } from './status-text';
 
@@ -43,6 +45,8 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const stageRef = useRef<HTMLDivElement>(null);
   const [info, setInfo] = useState<StreamInfo | null>(null);
   const [name, setName] = useState('Camera');
+  const [camera, setCamera] = useState<Camera | null>(null);
+  const [showHealth, setShowHealth] = useState(false);
   const [poster, setPoster] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [muted, setMuted] = useState(true);
@@ -52,6 +56,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const now = useNow(250);
   const live = info?.state === 'live' ? info.url : null;
   const player = useLivePlayer(videoRef, live);
+  const playerStartMs = usePlayerStart(live, player.phase);
   // The camera played in this window: a later failure is an outage, not a setup mistake.
   const [playedHere, setPlayedHere] = useState(false);
   useEffect(() => {
@@ -77,7 +82,10 @@ export function LiveView({ cameraId }: { cameraId: string }) {
     });
     const offChanged = api.cameras.onChanged((cameras) => {
       const camera = cameras.find((c) => c.id === cameraId);
-      if (camera) setName(camera.name);
+      if (camera) {
+        setName(camera.name);
+        setCamera(camera);
+      }
     });
     // The session failed (the camera refused the password, or was not at that address) and the
     // user has since saved a new login or address for this camera (the dashboard's Edit, from
@@ -90,6 +98,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
       const camera = cameras.find((c) => c.id === cameraId);
       if (camera) {
         setName(camera.name);
+        setCamera(camera);
         document.title = camera.name;
       }
     });
@@ -190,6 +199,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
         togglePause();
       } else if (event.key === 'm' || event.key === 'M') setMuted((m) => !m);
       else if (event.key === 'f' || event.key === 'F') toggleFullscreen();
+      else if (event.key === 'h' || event.key === 'H') setShowHealth((h) => !h);
       else if (event.key === 'Escape' && document.fullscreenElement) void document.exitFullscreen();
     };
     window.addEventListener('keydown', onKey);
@@ -307,6 +317,14 @@ export function LiveView({ cameraId }: { cameraId: string }) {
         ) : null}
         {/* On the picture, so it stays at hand in fullscreen; nothing for a fixed camera. */}
         <PtzPad cameraId={cameraId} />
+        {showHealth ? (
+          <LiveHealth
+            cameraId={cameraId}
+            camera={camera}
+            playerStartMs={playerStartMs}
+            onClose={() => setShowHealth(false)}
+          />
+        ) : null}
       </div>
       <footer className="controls">
         {/* Two groups, so a narrow window wraps the buttons onto their own row, all reachable. */}
@@ -349,6 +367,14 @@ export function LiveView({ cameraId }: { cameraId: string }) {
             disabled={state !== 'live'}
           >
             Stats
+          </button>
+          {/* Also once ended or failed: what went wrong is what the panel is for. */}
+          <button
+            onClick={() => setShowHealth((h) => !h)}
+            aria-pressed={showHealth}
+            title="Health: why the stream is slow or fails, and what to change (H)"
+          >
+            Health
           </button>
           <button onClick={toggleFullscreen} title="Fullscreen (F)" disabled={over}>
             Fullscreen
