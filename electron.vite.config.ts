@@ -26,6 +26,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/renderer/index.html'),
           live: resolve(__dirname, 'src/renderer/live.html'),
+          wall: resolve(__dirname, 'src/renderer/wall.html'),
         },
       },
     },

@@ -25,6 +25,8 @@ import { registerRecordingHandlers, type ChooseFolder } from './ipc/recording-ha
 import { RecordingFolderSetting } from './services/recording/recording-folder';
 import { RecordingService } from './services/recording/recording-service';
 import { LivePictures } from './services/recording/live-picture';
+import { WallStore } from './services/walls/wall-store';
+import { registerWallHandlers } from './ipc/wall-handlers';
 
 export interface CoreOptions {
   /** Where cameras.json lives (the app's userData). */
@@ -140,6 +142,9 @@ export function createVigilCore(opts: CoreOptions) {
       listTimer ??= setTimeout(() => {
         listTimer = null;
         if (latestList) opts.broadcast('cameras:changed', latestList);
+        // Walls show only cameras in the list (a removed one leaves them, an undone removal
+        // comes back).
+        walls.camerasChanged();
         changed();
         void monitor.checkChanged();
       }, LIST_COALESCE_MS);
@@ -227,12 +232,21 @@ export function createVigilCore(opts: CoreOptions) {
     },
     log,
   });
+  const walls: WallStore = new WallStore({
+    file: join(opts.dataDir, 'walls.json'),
+    knownCamera: (id) => registry.get(id) !== undefined,
+    onChange: (list) => {
+      opts.broadcast('walls:changed', list);
+      changed();
+    },
+  });
   /** Live windows by viewer id → the camera each shows (ids are never reused in a run). */
   const liveWindows = new Map<string, string>();
 
   return {
     registry,
     streams,
+    walls,
     recordings,
     monitor,
     snapshots,
@@ -248,6 +262,7 @@ export function createVigilCore(opts: CoreOptions) {
     async init(): Promise<void> {
       for (const message of await registry.load()) notices.push({ level: 'warning', message });
       if (opts.secrets.plainText) notices.push({ level: 'warning', message: KEYRING_NOTICE });
+      for (const message of await walls.load()) notices.push({ level: 'warning', message });
       await recordingFolder.load();
       await streams.init();
     },
@@ -283,6 +298,7 @@ export function createVigilCore(opts: CoreOptions) {
         folders,
       );
       registerPtzHandlers(router, ptz, (viewer, id) => liveWindows.get(viewer) === id);
+      registerWallHandlers(router, walls, windows);
     },
 
     /**

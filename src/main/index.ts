@@ -100,16 +100,17 @@ const core = createVigilCore({
   broadcast,
   onChange: () => {
     tray?.refresh();
-    // A renamed camera's live window takes the new name at once.
+    // A renamed camera's live window (and a renamed wall's window) takes the new name at once.
     windows.retitleLive();
   },
   log,
 });
-const { registry, streams, monitor } = core;
+const { registry, streams, monitor, walls } = core;
 
 const bounds = new WindowStateStore(join(app.getPath('userData'), 'window-state.json'));
 const windows = new WindowManager({
   cameraName: core.cameraName,
+  wallName: (wallId) => walls.get(wallId)?.name ?? 'Wall',
   onClosed: (viewer) => void streams.releaseViewer(viewer),
   bounds,
   onLiveWindow: (cameraId, viewer) => core.startForWindow(cameraId, viewer),
@@ -117,6 +118,7 @@ const windows = new WindowManager({
 
 const trayActions = {
   watch: (cameraId: string) => void windows.openLive(cameraId),
+  openWall: (wallId: string) => void windows.openWall(wallId),
   stop: (cameraId: string) => void streams.stop(cameraId),
   stopAll: () => void streams.stopAll('stopped'),
   openDashboard: () => void windows.openDashboard(),
@@ -146,6 +148,7 @@ async function main(): Promise<void> {
   tray = new AppTray(
     () => ({
       cameras: registry.list(),
+      walls: walls.list(),
       statuses: (id) => monitor.get(id),
       streams: streams.list(),
       formatTime: (ms) =>
@@ -161,6 +164,8 @@ async function main(): Promise<void> {
   app.on('second-instance', () => void windows.openDashboard());
   app.on('activate', () => void windows.openDashboard());
   await windows.openDashboard();
+  // A kiosk screen: the walls the user chose open with Vigil.
+  await Promise.all(walls.atStart().map((wall) => windows.openWall(wall.id)));
 }
 
 /** Only under VIGIL_TEST_HOOKS=1 (the Electron e2e suite): what a tray click would do, and facts to check. */

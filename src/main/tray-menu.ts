@@ -1,6 +1,7 @@
 import type { Camera, CameraStatus } from '../shared/cameras';
 import { SHOW_WINDOW_LABEL } from '../shared/labels';
 import type { StreamInfo } from '../shared/streams';
+import type { Wall } from '../shared/walls';
 
 /** A menu item as plain data (Electron's MenuItemConstructorOptions fits it). */
 export interface TrayItem {
@@ -13,6 +14,8 @@ export interface TrayItem {
 
 export interface TrayState {
   cameras: Camera[];
+  /** Saved walls, each opened in one click. */
+  walls: Wall[];
   statuses: (cameraId: string) => CameraStatus | undefined;
   streams: StreamInfo[];
   /** How a deadline is shown ("14:27"); the menu names the end time, so it needs no ticking. */
@@ -22,6 +25,7 @@ export interface TrayState {
 export interface TrayActions {
   /** Opens the camera's live window, which starts the stream. */
   watch: (cameraId: string) => void;
+  openWall: (wallId: string) => void;
   stop: (cameraId: string) => void;
   stopAll: () => void;
   openDashboard: () => void;
@@ -42,7 +46,8 @@ function untilWhen(stream: StreamInfo, formatTime: (epochMs: number) => string):
 }
 
 /**
- * The tray menu: every camera (one click watches it; offline ones disabled), the active
+ * The tray menu: every camera (one click watches it; offline ones disabled), each saved wall
+ * ("Open wall: Front of house"), the active
  * streams with their end time, Show and Stop, Stop all, the dashboard, Quit.
  */
 export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[] {
@@ -64,6 +69,12 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[
       enabled: status !== 'offline' || streaming,
       click: () => actions.watch(camera.id),
     });
+  }
+  if (state.walls.length) {
+    items.push({ type: 'separator' });
+    for (const wall of state.walls) {
+      items.push({ label: `Open wall: ${wall.name}`, click: () => actions.openWall(wall.id) });
+    }
   }
   if (active.length) {
     items.push({ type: 'separator' }, { label: 'Streaming now', enabled: false });

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { SavedFile } from '../shared/ipc-contract';
 import type { WindowPort } from './ipc/window-handlers';
 import { fitToDisplays, type WindowStateStore } from './window-state';
-import { DASHBOARD_DEFAULT, DASHBOARD_MIN, LIVE_DEFAULT, LIVE_MIN } from './window-sizes';
+import {
+  DASHBOARD_DEFAULT,
+  DASHBOARD_MIN,
+  LIVE_DEFAULT,
+  LIVE_MIN,
+  WALL_DEFAULT,
+  WALL_MIN,
+} from './window-sizes';
 import { createSecureWindow, loadPage } from './windows';
 
 /** The viewer id main uses for a window's stream references. */
@@ -14,6 +21,7 @@ export function viewerOf(win: BrowserWindow): string {
 
 export interface WindowManagerOptions {
   cameraName: (cameraId: string) => string;
+  wallName: (wallId: string) => string;
   /** A window closed: drop its hold on streams. */
   onClosed: (viewer: string) => void;
   bounds: WindowStateStore;
@@ -24,10 +32,11 @@ export interface WindowManagerOptions {
   onLiveWindow?: (cameraId: string, viewer: string) => void;
 }
 
-/** Windows keyed by role: the dashboard, and one live window per camera. */
+/** Windows keyed by role: the dashboard, one live window per camera, one window per wall. */
 export class WindowManager implements WindowPort {
   private dashboard: BrowserWindow | null = null;
   private readonly live = new Map<string, BrowserWindow>();
+  private readonly walls = new Map<string, BrowserWindow>();
 
   constructor(private readonly opts: WindowManagerOptions) {}
 
@@ -57,6 +66,26 @@ export class WindowManager implements WindowPort {
     await loadPage(win, 'live.html', { camera: cameraId });
   }
 
+  /** Opens a wall's window (its tiles start their streams), or focuses it when it is open. */
+  async openWall(wallId: string): Promise<void> {
+    const existing = this.walls.get(wallId);
+    if (existing && !existing.isDestroyed()) {
+      this.reveal(existing);
+      return;
+    }
+    const key = `wall:${wallId}`;
+    const win = this.create(key, this.opts.wallName(wallId), WALL_DEFAULT, WALL_MIN, true);
+    this.walls.set(wallId, win);
+    this.track(win, key, () => this.walls.delete(wallId));
+    await loadPage(win, 'wall.html', { wall: wallId });
+  }
+
+  /** The window of a wall, if open. */
+  wallWindow(wallId: string): BrowserWindow | undefined {
+    const win = this.walls.get(wallId);
+    return win && !win.isDestroyed() ? win : undefined;
+  }
+
   /** The live window of a camera, if open. */
   liveWindow(cameraId: string): BrowserWindow | undefined {
     const win = this.live.get(cameraId);
@@ -71,6 +100,11 @@ export class WindowManager implements WindowPort {
     for (const [cameraId, win] of this.live) {
       if (win.isDestroyed()) continue;
       const title = this.opts.cameraName(cameraId);
+      if (win.getTitle() !== title) win.setTitle(title);
+    }
+    for (const [wallId, win] of this.walls) {
+      if (win.isDestroyed()) continue;
+      const title = this.opts.wallName(wallId);
       if (win.getTitle() !== title) win.setTitle(title);
     }
   }

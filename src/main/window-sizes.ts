@@ -10,3 +10,7 @@ export const DASHBOARD_DEFAULT = { width: 1180, height: 780 };
  */
 export const LIVE_MIN = { width: 480, height: 320 };
 export const DASHBOARD_MIN = { width: 560, height: 420 };
+
+/** A wall: room for a 2 × 2 grid of 16:9 tiles by default; its top bar fits at the minimum. */
+export const WALL_DEFAULT = { width: 1280, height: 780 };
+export const WALL_MIN = { width: 560, height: 380 };

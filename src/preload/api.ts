@@ -71,8 +71,16 @@ export function createVigilApi(transport: VigilTransport) {
       onSourceChanged: subscriber(transport, 'camera:sourceChanged'),
       onDemoChanged: subscriber(transport, 'cameras:demoChanged'),
     },
+    walls: {
+      list: invoker(transport, 'walls:list'),
+      add: invoker(transport, 'walls:add'),
+      update: invoker(transport, 'walls:update'),
+      remove: invoker(transport, 'walls:remove'),
+      onChanged: subscriber(transport, 'walls:changed'),
+    },
     windows: {
       openLive: invoker(transport, 'windows:openLive'),
+      openWall: invoker(transport, 'windows:openWall'),
       close: invoker(transport, 'windows:close'),
       editCamera: invoker(transport, 'windows:editCamera'),
       onEditCamera: subscriber(transport, 'dashboard:editCamera'),

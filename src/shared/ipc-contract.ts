@@ -14,6 +14,7 @@ import type {
   RemovedCamera,
 } from './cameras';
 import type { StreamHealth } from './health';
+import type { Wall, WallInput } from './walls';
 import type { PtzCapabilities, PtzPreset, PtzVelocity } from './ptz';
 import type { RecordingFolder, RecordingInfo, StartRecordingOptions } from './recordings';
 import type { StartStreamOptions, StreamInfo } from './streams';
@@ -26,6 +27,13 @@ export interface InvokeMap {
   'streams:end': (cameraId: string) => void;
   'streams:extend': (cameraId: string, seconds: number) => StreamInfo;
   'streams:list': () => StreamInfo[];
+  'walls:list': () => Wall[];
+  'walls:add': (input: WallInput) => Wall;
+  /** Saves a wall's name, layout, cameras (their order) and start-up choice. */
+  'walls:update': (wallId: string, input: WallInput) => Wall;
+  'walls:remove': (wallId: string) => void;
+  /** Opens the wall's window, or focuses it when it is open already. */
+  'windows:openWall': (wallId: string) => void;
   /** The camera's current or latest session's health (the health panel); null: never streamed. */
   'streams:health': (cameraId: string) => StreamHealth | null;
   'cameras:list': () => Camera[];
@@ -110,6 +118,8 @@ export interface CameraSourceChange {
 export interface EventMap {
   'stream:state': StreamInfo;
   'cameras:changed': Camera[];
+  /** The saved walls changed (added, edited, reordered, removed, or a camera left them). */
+  'walls:changed': Wall[];
   'camera:status': CameraStatus;
   'camera:snapshot': CameraSnapshot;
   /**
@@ -137,6 +147,11 @@ export const INVOKE_CHANNELS = [
   'streams:extend',
   'streams:list',
   'streams:health',
+  'walls:list',
+  'walls:add',
+  'walls:update',
+  'walls:remove',
+  'windows:openWall',
   'cameras:list',
   'cameras:add',
   'cameras:update',
@@ -173,6 +188,7 @@ export const INVOKE_CHANNELS = [
 export const EVENT_CHANNELS = [
   'stream:state',
   'cameras:changed',
+  'walls:changed',
   'camera:status',
   'camera:snapshot',
   'camera:sourceChanged',

@@ -19,6 +19,7 @@ import { createIpcRouter, type IpcMainLike, type InvokeEventLike } from '../../s
 import type { WindowPort } from '../../src/main/ipc/window-handlers';
 import { createVigilCore } from '../../src/main/core';
 import type { CameraRegistry } from '../../src/main/services/cameras/camera-registry';
+import type { WallStore } from '../../src/main/services/walls/wall-store';
 import { createMemorySecretStore } from '../../src/main/services/cameras/secret-store';
 import type { CameraStatusMonitor } from '../../src/main/services/cameras/status-monitor';
 import { probeFfmpeg } from '../../src/main/services/streaming/ffmpeg-binary';
@@ -157,6 +158,7 @@ type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
 
 export interface AppHarness {
   registry: CameraRegistry;
+  walls: WallStore;
   streams: StreamService;
   monitor: CameraStatusMonitor;
   context: BrowserContext;
@@ -176,6 +178,8 @@ export interface AppHarness {
   openDashboard(): Promise<Page>;
   /** The live page of a camera, once it has opened. */
   livePage(cameraId: string): Page | undefined;
+  /** The page of a wall, once it has opened. */
+  wallPage(wallId: string): Page | undefined;
   /** Resolves with the next page the app opens. */
   nextPage(): Promise<Page>;
   /** Console errors and uncaught page errors of every page so far (CSP, CORS, preamble…). */
@@ -211,6 +215,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   const pages = new Map<number, Page>();
   const pageIds = new Map<Page, number>();
   const livePages = new Map<string, Page>();
+  const wallPages = new Map<string, Page>();
   /** The dashboard page (the app has one dashboard window); null until opened or once closed. */
   let dashboardPage: Page | null = null;
   let nextId = 1;
@@ -255,7 +260,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       if (logs.length > MAIN_LOG_LINES) logs.shift();
     },
   });
-  const { registry, streams, monitor } = core;
+  const { registry, streams, monitor, walls } = core;
   await core.init();
 
   // Pages and streams are of different origins, as in the app (vigil-app://renderer or the
@@ -355,6 +360,19 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       core.startForWindow(cameraId, `window:${String(pageIds.get(page))}`);
       await page.goto(`${renderer.origin}/live.html?camera=${encodeURIComponent(cameraId)}`);
     },
+    async openWall(wallId) {
+      const existing = wallPages.get(wallId);
+      if (existing && !existing.isClosed()) {
+        await existing.bringToFront();
+        return;
+      }
+      const page = await context.newPage();
+      wallPages.set(wallId, page);
+      page.on('close', () => {
+        if (wallPages.get(wallId) === page) wallPages.delete(wallId);
+      });
+      await page.goto(`${renderer.origin}/wall.html?wall=${encodeURIComponent(wallId)}`);
+    },
     close(viewer) {
       const id = Number(viewer.replace('window:', ''));
       // Not awaited: the page is waiting for this very answer.
@@ -380,6 +398,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
 
   return {
     registry,
+    walls,
     streams,
     monitor,
     context,
@@ -392,6 +411,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     shownInFolder,
     openDashboard: openDashboardPage,
     livePage: (cameraId) => livePages.get(cameraId),
+    wallPage: (wallId) => wallPages.get(wallId),
     nextPage: () => new Promise((resolve) => pageWaiters.push(resolve)),
     pageErrors,
     refusedStreamRequests: () => hlsServer.refusedCrossOrigin(),

@@ -49,6 +49,7 @@ describe('Dashboard › demo camera', () => {
       }),
       {
         openLive: () => undefined,
+        openWall: () => undefined,
         openDashboard: () => undefined,
         close: () => undefined,
         savePng: () => Promise.reject(new Error('no saving here')),

@@ -27,6 +27,7 @@ function manager() {
   );
   const wm = new WindowManager({
     cameraName: (id) => id,
+    wallName: (id) => id,
     onClosed: () => undefined,
     bounds: store,
   });

@@ -26,6 +26,7 @@ describe('WindowManager › live window titles', () => {
     const names: Record<string, string> = { a: 'Porch', b: 'Gate' };
     const wm = new WindowManager({
       cameraName: (id) => names[id] ?? 'Camera',
+      wallName: (id) => names[id] ?? 'Wall',
       onClosed: () => undefined,
       bounds: new WindowStateStore(join(dir, 'window-state.json'), 10),
     });

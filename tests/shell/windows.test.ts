@@ -52,6 +52,7 @@ function manager() {
   const started: Array<[string, string]> = [];
   const wm = new WindowManager({
     cameraName: (id) => `Camera ${id}`,
+    wallName: (id) => `Wall ${id}`,
     onClosed: (v) => closed.push(v),
     bounds: store,
     onLiveWindow: (cameraId, viewer) => started.push([cameraId, viewer]),
@@ -181,6 +182,27 @@ describe('WindowManager', () => {
     const title = fakeEvent();
     first.emit('page-title-updated', title);
     expect(title.defaultPrevented).toBe(true);
+  });
+
+  it('one window per wall: wall.html?wall=<id>, titled with the wall’s name, playing in the background; asking again focuses it; closing releases its streams and remembers its bounds', async () => {
+    const { wm, closed, started, store } = manager();
+    await wm.openWall('w1');
+    const wall = asFake(wm.wallWindow('w1'));
+    expect(wall.loaded.url).toBe(`${APP_ORIGIN}/wall.html?wall=w1`);
+    expect(wall.loaded.response?.status).toBe(200);
+    expect(wall.options.title).toBe('Wall w1');
+    expect(wall.options).toMatchObject({ width: 1280, height: 780, minWidth: 560, minHeight: 380 });
+    expect(wall.options.webPreferences?.backgroundThrottling).toBe(false);
+    // Its tiles start their own streams: nothing is started for a wall as a whole.
+    expect(started).toEqual([]);
+    await wm.openWall('w1');
+    expect(asFake(wm.wallWindow('w1'))).toBe(wall);
+    expect(wall.focused).toBe(1);
+    wall.bounds = { x: 40, y: 30, width: 1500, height: 900 };
+    wall.close();
+    expect(closed).toEqual([viewerOf(wall as never)]);
+    expect(wm.wallWindow('w1')).toBeUndefined();
+    expect(store.get('wall:w1')).toEqual({ x: 40, y: 30, width: 1500, height: 900 });
   });
 
   it('remembers each camera’s last bounds, and brings back a window saved on a missing screen', async () => {

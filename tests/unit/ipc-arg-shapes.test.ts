@@ -57,6 +57,17 @@ const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
   'streams:extend': { full: ['demo', 60], required: 2 },
   'streams:list': { full: [], required: 0 },
   'streams:health': { full: ['demo'], required: 1 },
+  'walls:list': { full: [], required: 0 },
+  'walls:add': {
+    full: [{ name: 'Front', layout: '2x2', cameraIds: ['demo'], openAtStart: true }],
+    required: 1,
+  },
+  'walls:update': {
+    full: ['wall-1', { name: 'Front', layout: 'fit', cameraIds: ['demo'], openAtStart: false }],
+    required: 2,
+  },
+  'walls:remove': { full: ['wall-1'], required: 1 },
+  'windows:openWall': { full: ['wall-1'], required: 1 },
   'cameras:list': { full: [], required: 0 },
   'cameras:add': {
     full: [input],

@@ -18,6 +18,7 @@ function setup(savedAs: (suggestedName: string) => string | null) {
   });
   const port: WindowPort = {
     openLive: () => undefined,
+    openWall: () => undefined,
     openDashboard: () => undefined,
     close: () => undefined,
     savePng: (_viewer, suggestedName) => Promise.resolve({ path: savedAs(suggestedName) }),

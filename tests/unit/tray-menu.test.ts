@@ -38,7 +38,14 @@ const stream = (cameraId: string, o: Partial<StreamInfo> = {}): StreamInfo => ({
 });
 
 function actions(): TrayActions & Record<string, ReturnType<typeof vi.fn>> {
-  return { watch: vi.fn(), stop: vi.fn(), stopAll: vi.fn(), openDashboard: vi.fn(), quit: vi.fn() };
+  return {
+    watch: vi.fn(),
+    openWall: vi.fn(),
+    stop: vi.fn(),
+    stopAll: vi.fn(),
+    openDashboard: vi.fn(),
+    quit: vi.fn(),
+  };
 }
 const labels = (items: TrayItem[]) =>
   items.map((i) =>
@@ -59,6 +66,7 @@ describe('tray menu', () => {
     const items = buildTrayMenu(
       {
         cameras,
+        walls: [],
         statuses: (id) => statuses.get(id),
         streams: [],
         formatTime: (ms) => `T+${String(ms)}`,
@@ -87,6 +95,7 @@ describe('tray menu', () => {
     const items = buildTrayMenu(
       {
         cameras,
+        walls: [],
         statuses: (id) => statuses.get(id),
         streams: [
           stream('a'),
@@ -118,6 +127,7 @@ describe('tray menu', () => {
     const items = buildTrayMenu(
       {
         cameras,
+        walls: [],
         statuses: (id) => statuses.get(id),
         streams: [stream('b', { deadline: null, timeLimitSec: null })],
         formatTime: (ms) => `T+${String(ms)}`,
@@ -126,5 +136,31 @@ describe('tray menu', () => {
     );
     expect(labels(items)).toContain('Garage · live');
     expect(byLabel(items, 'Garage — streaming')?.enabled).toBe(true);
+  });
+
+  it('saved walls: one "Open wall: <name>" each, after the cameras, which opens that wall', () => {
+    const a = actions();
+    const items = buildTrayMenu(
+      {
+        cameras,
+        walls: [
+          { id: 'w1', name: 'Front of house', layout: '2x2', cameraIds: ['a'], openAtStart: false },
+          { id: 'w2', name: 'Back', layout: 'fit', cameraIds: [], openAtStart: true },
+        ],
+        statuses: (id) => statuses.get(id),
+        streams: [],
+        formatTime: (ms) => `T+${String(ms)}`,
+      },
+      a,
+    );
+    expect(labels(items).slice(4, 8)).toEqual([
+      '---',
+      'Open wall: Front of house',
+      'Open wall: Back',
+      '---',
+    ]);
+    byLabel(items, 'Open wall: Back')?.click?.();
+    expect(a.openWall).toHaveBeenCalledWith('w2');
+    expect(a.watch).not.toHaveBeenCalled();
   });
 });

@@ -18,6 +18,7 @@ describe('windows:openLive', () => {
     const opened: string[] = [];
     const port: WindowPort = {
       openLive: (id) => void opened.push(id),
+      openWall: () => undefined,
       openDashboard: () => undefined,
       close: () => undefined,
       savePng: () => Promise.reject(new Error('unused')),
@@ -64,6 +65,7 @@ describe('windows:editCamera', () => {
     let loaded: () => void = () => undefined;
     const port: WindowPort = {
       openLive: () => undefined,
+      openWall: () => undefined,
       // Resolves only when the test says the dashboard page has loaded.
       openDashboard: () =>
         new Promise<void>((resolve) => {

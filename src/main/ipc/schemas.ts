@@ -3,6 +3,7 @@ import type { InvokeArgs, InvokeChannel } from '../../shared/ipc-contract';
 import { MAX_CAMERA_NAME } from '../../shared/cameras';
 import { MAX_PRESET_NAME } from '../../shared/ptz';
 import { MAX_STREAM_DURATION_SEC } from '../../shared/streams';
+import { MAX_WALL_CAMERAS, MAX_WALL_NAME, WALL_LAYOUTS } from '../../shared/walls';
 
 const cameraId = z.string().min(1, 'A camera id is required.').max(200);
 const seconds = z.number().int().min(1).max(MAX_STREAM_DURATION_SEC);
@@ -45,6 +46,18 @@ const presetName = z
   .max(MAX_PRESET_NAME, `A preset name has at most ${String(MAX_PRESET_NAME)} characters.`)
   // Control characters would reach the camera's SOAP body as they are.
   .regex(/^[^\p{Cc}]*$/u, 'no control characters');
+const wallId = z.string().min(1, 'A wall id is required.').max(200);
+const wallInput = z.strictObject({
+  // Cleaned and checked for emptiness by the store, which says what to do.
+  name: z.string().max(MAX_WALL_NAME * 2),
+  layout: z
+    .enum(WALL_LAYOUTS as [string, ...string[]])
+    .transform((l) => l as (typeof WALL_LAYOUTS)[number]),
+  cameraIds: z
+    .array(cameraId)
+    .max(MAX_WALL_CAMERAS, `A wall shows at most ${String(MAX_WALL_CAMERAS)} cameras.`),
+  openAtStart: z.boolean().optional(),
+});
 const testInput = z.union([
   z.strictObject({ cameraId }),
   z.strictObject({ source: inputSource, ...credentials }),
@@ -69,6 +82,11 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
   'streams:extend': z.tuple([cameraId, seconds]),
   'streams:list': z.tuple([]),
   'streams:health': z.tuple([cameraId]),
+  'walls:list': z.tuple([]),
+  'walls:add': z.tuple([wallInput]),
+  'walls:update': z.tuple([wallId, wallInput]),
+  'walls:remove': z.tuple([wallId]),
+  'windows:openWall': z.tuple([wallId]),
   'cameras:list': z.tuple([]),
   'cameras:add': z.tuple([cameraInput]),
   'cameras:update': z.tuple([cameraId, cameraInput]),

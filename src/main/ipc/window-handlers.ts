@@ -6,6 +6,8 @@ import type { createIpcRouter } from './handle';
 /** What the window channels need from the shell: Electron windows in the app, pages in e2e. */
 export interface WindowPort {
   openLive(cameraId: string): Promise<void> | void;
+  /** Opens a saved wall's window, or focuses it when it is open already. */
+  openWall(wallId: string): Promise<void> | void;
   /** Shows the dashboard (opening it if needed); resolves once its page has loaded. */
   openDashboard(): Promise<void> | void;
   close(viewer: string): Promise<void> | void;

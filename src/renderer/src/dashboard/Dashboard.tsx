@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Camera, DemoCameraChange } from '../../../shared/cameras';
+import type { Wall } from '../../../shared/walls';
 import { messageOf } from '../common/format';
 import { ToastRegion, useToasts, type ToastSpec } from '../common/Toast';
 import { useNow } from '../common/use-now';
@@ -9,6 +10,8 @@ import { CameraDialog } from './CameraDialog';
 import { HealthDialog } from './HealthDialog';
 import { useDashboard } from './store';
 import { useDashboardEvents } from './use-dashboard-events';
+import { WallDialog } from './WallDialog';
+import { WallsSection } from './WallsSection';
 
 /** How long a just-added or saved camera's card stays pointed out. */
 export const HIGHLIGHT_MS = 4_000;
@@ -24,6 +27,9 @@ export function Dashboard() {
   const streams = useDashboard((s) => s.streams);
   const notices = useDashboard((s) => s.notices);
   const demo = useDashboard((s) => s.demo);
+  const walls = useDashboard((s) => s.walls);
+  const wallsError = useDashboard((s) => s.wallsError);
+  const [wallDialog, setWallDialog] = useState<{ wall?: Wall } | null>(null);
   const now = useNow(1000);
   const [dialog, setDialog] = useState<{ camera?: Camera; focus?: 'password' } | null>(null);
   const editRequest = useDashboard((s) => s.editRequest);
@@ -78,6 +84,17 @@ export function Dashboard() {
             }),
         },
       };
+    });
+  const openWall = (wall: Wall) =>
+    attempt(() =>
+      vigil()
+        .windows.openWall(wall.id)
+        .then(() => null),
+    );
+  const removeWall = (wall: Wall) =>
+    attempt(async () => {
+      await vigil().walls.remove(wall.id);
+      return `Wall “${wall.name}” removed.`;
     });
   const noCameras = cameras.every((c) => c.builtIn);
   const demoListed = cameras.some((c) => c.builtIn);
@@ -196,8 +213,32 @@ export function Dashboard() {
           <button onClick={() => changeDemo({ show: true })}>Show demo camera</button>
         </p>
       ) : null}
+      {loaded ? (
+        <WallsSection
+          walls={walls}
+          error={wallsError}
+          cameras={cameras}
+          onNew={() => setWallDialog({})}
+          onOpen={openWall}
+          onEdit={(wall) => setWallDialog({ wall })}
+          onRemove={removeWall}
+        />
+      ) : null}
       <ToastRegion toasts={toasts.toasts} onDismiss={toasts.dismiss} />
       {healthOf ? <HealthDialog camera={healthOf} onClose={() => setHealthOf(null)} /> : null}
+      {wallDialog ? (
+        <WallDialog
+          {...(wallDialog.wall ? { wall: wallDialog.wall } : {})}
+          walls={walls ?? []}
+          cameras={cameras}
+          onClose={() => setWallDialog(null)}
+          onSaved={(saved, added) => {
+            toasts.show({ kind: 'ok', text: `Wall “${saved.name}” saved.` });
+            // A new wall is made to be watched: it opens at once.
+            if (added) openWall(saved);
+          }}
+        />
+      ) : null}
       {dialog ? (
         <CameraDialog
           {...(dialog.camera ? { camera: dialog.camera } : {})}

@@ -8,6 +8,7 @@ import type {
   EditCameraRequest,
 } from '../../../shared/cameras';
 import type { StreamInfo } from '../../../shared/streams';
+import type { Wall } from '../../../shared/walls';
 
 /** The dashboard's view of main's facts; fed only by main's answers and events. */
 export interface DashboardState {
@@ -24,6 +25,12 @@ export interface DashboardState {
   demo: DemoCameraState | null;
   /** A live window asked for Edit of a camera (e.g. "Enter password…"); null once handled. */
   editRequest: EditCameraRequest | null;
+  /** The saved walls, in main's order; null until main has answered. */
+  walls: Wall[] | null;
+  /** Why the walls could not be read; cleared by the next list main sends. */
+  wallsError: string | null;
+  setWalls(walls: Wall[]): void;
+  setWallsError(message: string): void;
   setEditRequest(request: EditCameraRequest | null): void;
   setCameras(cameras: Camera[]): void;
   setStatus(status: CameraStatus): void;
@@ -48,6 +55,10 @@ export const useDashboard = create<DashboardState>()((set) => ({
   notices: [],
   demo: null,
   editRequest: null,
+  walls: null,
+  wallsError: null,
+  setWalls: (walls) => set({ walls, wallsError: null }),
+  setWallsError: (wallsError) => set({ wallsError }),
   setEditRequest: (editRequest) => set({ editRequest }),
   setCameras: (cameras) => set({ cameras }),
   setStatus: (status) => set((s) => ({ statuses: { ...s.statuses, [status.cameraId]: status } })),

@@ -20,6 +20,8 @@ export function useDashboardEvents(): void {
         store.setSnapshotError(cameraId, messageOf(error));
       });
     };
+    // A wall list sent by an event is newer than the answer to walls.list, which is then dropped.
+    let wallsHeard = false;
     const offs = [
       api.cameras.onChanged((cameras) => store.setCameras(cameras)),
       api.cameras.onStatus((status) => {
@@ -29,7 +31,21 @@ export function useDashboardEvents(): void {
       api.cameras.onSnapshot((snapshot) => store.setSnapshot(snapshot)),
       api.streams.onState((info) => store.setStream(info)),
       api.cameras.onDemoChanged((demo) => store.setDemo(demo)),
+      api.walls.onChanged((walls) => {
+        wallsHeard = true;
+        store.setWalls(walls);
+      }),
     ];
+    // Apart from the cameras: a wall store that cannot be read must not keep the cameras from
+    // showing.
+    api.walls
+      .list()
+      .then((walls) => {
+        if (!wallsHeard) store.setWalls(walls);
+      })
+      .catch((error: unknown) => {
+        if (!wallsHeard) store.setWallsError(messageOf(error));
+      });
     void Promise.all([
       api.cameras.list(),
       api.cameras.status(),
