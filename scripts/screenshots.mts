@@ -1,6 +1,6 @@
 // npm run screenshots: the README's pictures, taken through the product's browser harness
 // (the real services, real ffmpeg, the built pages in Debian Chromium) against fake cameras.
-// Writes docs/screenshots/{dashboard,dialog,live-window,health}.png; `npm test` never writes there.
+// Writes docs/screenshots/{dashboard,dialog,live-window,health,wall}.png; `npm test` never writes there.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,38 @@ async function main(): Promise<void> {
       .waitFor({ timeout: WITHIN });
     await slowLive.waitForTimeout(300);
     await slowLive.screenshot({ path: join(DOCS, 'health.png') });
+    await slowLive.close();
+
+    // A 3 × 3 wall: seven cameras playing, one refusing its password, one offline.
+    const more: string[] = [];
+    for (const name of ['Gate', 'Yard', 'Shop', 'Lobby', 'Dock', 'Lane']) {
+      const camera = await startFakeCamera({ size: '640x360', audio: 'none' });
+      more.push((await app.registry.add({ name, source: { kind: 'rtsp', url: camera.url } })).id);
+    }
+    const byName = (name: string) => app.registry.list().find((c) => c.name === name)?.id ?? '';
+    const wall = await app.walls.add({
+      name: 'Front of house',
+      layout: '3x3',
+      cameraIds: [
+        byName('Front door'),
+        ...more.slice(0, 3),
+        byName('Porch'),
+        ...more.slice(3),
+        byName('Garage'),
+      ],
+    });
+    const openedWall = app.nextPage();
+    await dashboard.evaluate((id) => window.vigil.windows.openWall(id), wall.id);
+    const wallPage = await openedWall;
+    await wallPage.setViewportSize({ width: 1280, height: 780 });
+    // Every camera that can play does (its face is gone), the others say why.
+    await wallPage.waitForFunction(
+      () => document.querySelectorAll('.wall-tile-face').length <= 2,
+      undefined,
+      { timeout: WITHIN },
+    );
+    await wallPage.waitForTimeout(1_000);
+    await wallPage.screenshot({ path: join(DOCS, 'wall.png') });
     console.log(`screenshots saved in ${DOCS}`);
   } finally {
     await silent.close();

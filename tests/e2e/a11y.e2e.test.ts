@@ -190,6 +190,61 @@ describe.runIf(runnable)('accessibility and keyboard use, in Chromium', () => {
     }
   });
 
+  it('axe: the health panel in a live window and in the dashboard’s dialog has no serious or critical violation', async () => {
+    const page = await openLive('Front door');
+    try {
+      const status = page.getByRole('status', { name: 'Stream status' });
+      await expect.poll(() => status.textContent(), { timeout: LIVE_WITHIN }).toBe('Live');
+      await page.getByRole('button', { name: 'Health' }).click();
+      await page
+        .getByRole('region', { name: 'Health' })
+        .getByRole('row', { name: /^Video H\.264/ })
+        .waitFor({ timeout: LIVE_WITHIN });
+      await expectAccessible(page);
+      await dashboard.bringToFront();
+      await dashboard
+        .getByRole('article', { name: 'Front door' })
+        .getByRole('button', { name: 'More' })
+        .click();
+      await dashboard.getByRole('menuitem', { name: 'Health' }).click();
+      const dialog = dashboard.getByRole('dialog', { name: 'Health of Front door' });
+      await dialog.getByRole('row', { name: /^Video H\.264/ }).waitFor({ timeout: UI_WITHIN });
+      await expectAccessible(dashboard);
+      await dialog.getByRole('button', { name: 'Close health' }).click();
+      await dialog.waitFor({ state: 'detached', timeout: UI_WITHIN });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('axe: a wall window, its grid and an enlarged tile, has no serious or critical violation', async () => {
+    const ids = app.registry
+      .list()
+      .filter((c) => !c.builtIn)
+      .map((c) => c.id);
+    const wall = await app.walls.add({ name: 'Everything', layout: 'fit', cameraIds: ids });
+    const opened = app.nextPage();
+    await dashboard.evaluate((id) => window.vigil.windows.openWall(id), wall.id);
+    const page = await opened;
+    try {
+      await page.waitForURL(/\/wall\.html\?/, { waitUntil: 'domcontentloaded' });
+      const front = page.getByRole('group', { name: 'Front door' });
+      await front.waitFor({ timeout: UI_WITHIN });
+      // Playing: the tile's face is gone (it says nothing while the picture plays).
+      await expect
+        .poll(() => front.locator('.wall-tile-face').count(), { timeout: LIVE_WITHIN })
+        .toBe(0);
+      await expectAccessible(page);
+      await front.focus();
+      await page.keyboard.press('Enter');
+      await expectAccessible(page);
+      await page.keyboard.press('Escape');
+    } finally {
+      await page.close();
+      await app.walls.remove(wall.id);
+    }
+  });
+
   it('keyboard only: Escape and focus return, tabs by arrows, Tab kept inside, then a camera added by RTSP URL', async () => {
     const page = await app.openDashboard();
     try {
