@@ -1,3 +1,6 @@
+import { wallGoalRow, wallSection } from './report-wall';
+import type { WallResults } from './wall';
+
 export interface Summary {
   p50: number;
   p95: number;
@@ -23,6 +26,10 @@ export interface Results {
     minFps: number;
     allAdvancing: boolean;
   }>;
+  /** The 4 × 4 camera wall (absent from results measured before it existed). */
+  wall?: WallResults;
+  /** The same 4 × 4 grid with 4 tiles: one tile's cost with room on the CPU. */
+  wallFour?: WallResults;
   drift: Array<{ minute: number; g2gMs: number | null }>;
   durationS: number;
 }
@@ -59,6 +66,7 @@ export function report(r: Results): string {
     `| glass-to-glass ≥ 4× lower than classic | ${ratio(classic?.g2gTrue.p50 ?? NaN, vigil?.g2gTrue.p50 ?? NaN)} lower | ${mark((classic?.g2gTrue.p50 ?? 0) >= 4 * (vigil?.g2gTrue.p50 ?? Infinity))} |`,
     `| ffmpeg ≤ 2 % of a core per 720p copied stream | ${pct(vigil?.cpu ?? NaN)} | ${mark((vigil?.cpu ?? Infinity) <= 2)} |`,
     `| 16 simultaneous streams all advancing on 2 cores | min ${scale16 ? scale16.minFps.toFixed(1) : '—'} fps | ${mark(Boolean(scale16?.allAdvancing))} |`,
+    wallGoalRow(r.wall),
     `| stop ≤ 500 ms p95 | ${ms(r.startup.vigil?.stop.p95 ?? NaN)} | ${mark((r.startup.vigil?.stop.p95 ?? Infinity) <= 500)} |`,
     '',
     '## Start-up (start → …), p50 / p95',
@@ -105,6 +113,7 @@ export function report(r: Results): string {
     'The scale cameras are 640×360 because on this 2-core machine 16 GStreamer encoders at 720p would starve the rig itself;',
     'ffmpeg only copies video, so its cost per stream barely depends on resolution (see the 720p row above).',
     '',
+    ...(r.wall ? wallSection(r.wall, r.wallFour) : []),
   ];
   lines.push(
     '## What stands in the way, and what is next',

@@ -15,6 +15,7 @@ import { createHlsHandler } from '../src/main/services/streaming/hls-handler';
 import type { StreamSource } from '../src/main/services/streaming/source';
 import { StreamService } from '../src/main/services/streaming/stream-service';
 import { LIVE_HLS_CONFIG } from '../src/renderer/src/live/hls-config';
+import { WATCH_LABEL } from '../src/shared/labels';
 import type { StreamInfo } from '../src/shared/streams';
 import { startApp } from '../tests/e2e/harness';
 import {
@@ -24,7 +25,9 @@ import {
 } from '../tests/fixtures/fake-camera';
 import { serveOverHttp } from '../tests/helpers/hls-http';
 import { isAlive } from '../tests/helpers/stream-harness';
+import { rssMb, sampleCpu } from './proc';
 import { chart, report, type Results } from './report';
+import { benchWall, wallLine } from './wall';
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv[argv.indexOf('--runs') + 1]) || 10;
@@ -60,43 +63,6 @@ const NAMES = Object.keys(PROFILES) as ProfileName[];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1];
-  return Number(kb) / 1024;
-}
-function machineTicks(): { busy: number; total: number } {
-  const parts =
-    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ??
-    [];
-  const total = parts.reduce((a, b) => a + b, 0);
-  return { busy: total - (parts[3] ?? 0) - (parts[4] ?? 0), total };
-}
-/** CPU of the given processes (% of one core) and of the whole machine (% of all cores) over a window. */
-async function sampleCpu(
-  pids: number[],
-  ms: number,
-): Promise<{ perProcess: number[]; machine: number }> {
-  const before = pids.map(cpuTicks);
-  const m0 = machineTicks();
-  const t0 = Date.now();
-  await sleep(ms);
-  const seconds = (Date.now() - t0) / 1000;
-  const m1 = machineTicks();
-  return {
-    perProcess: pids.map(
-      (pid, i) => ((cpuTicks(pid) - (before[i] ?? 0)) / CLK_TCK / seconds) * 100,
-    ),
-    machine: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100,
-  };
-}
-
 /** The bench page's origin, the one page allowed to read the streams (set by benchPage). */
 const benchOrigins: string[] = [];
 
@@ -269,7 +235,7 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       await dashboard
         .getByRole('article', { name: 'Bench camera' })
-        .getByRole('button', { name: 'Start live stream' })
+        .getByRole('button', { name: WATCH_LABEL, exact: true })
         .click();
       const live = await opened;
       await live.waitForFunction(
@@ -407,6 +373,24 @@ async function main(): Promise<void> {
     await service.stopAll();
   }
 
+  // 6. The camera wall: 16 cameras on a 4 × 4 wall in Vigil's real wall window.
+  const wallCams = scaleCams.length
+    ? scaleCams
+    : await Promise.all(
+        Array.from({ length: 16 }, () => startFakeCamera({ audio: 'none', size: '640x360' })),
+      );
+  log('wall: 16 cameras on a 4 × 4 wall');
+  const wall = await benchWall(wallCams, {
+    warmupMs: QUICK ? 5_000 : 10_000,
+    windowMs: QUICK ? 8_000 : 20_000,
+  });
+  log(wallLine(wall));
+  // The same grid with 4 tiles (12 cells empty): what one tile costs when the CPU is not crowded.
+  const wallFour = QUICK
+    ? undefined
+    : await benchWall(wallCams.slice(0, 4), { warmupMs: 10_000, windowMs: 20_000 });
+  if (wallFour) log(wallLine(wallFour));
+
   const results: Results = {
     date: new Date().toISOString(),
     machine: `${cpus()[0]?.model ?? 'cpu'} × ${String(cpus().length)}, ${execSync('ffmpeg -version').toString().split('\n')[0] ?? ''}, ${browser.version()}`,
@@ -440,6 +424,8 @@ async function main(): Promise<void> {
       }),
     ),
     scale,
+    wall,
+    wallFour,
     drift,
     durationS: Math.round((Date.now() - started) / 1000),
   };

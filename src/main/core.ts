@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Camera, CamerasNotice } from '../shared/cameras';
 import { UserFacingError } from '../shared/errors';
 import type { EventChannel, EventMap } from '../shared/ipc-contract';
+import type { StreamInfo } from '../shared/streams';
 import { registerCameraHandlers, type ClipboardPort } from './ipc/camera-handlers';
 import type { createIpcRouter } from './ipc/handle';
 import { registerStreamHandlers } from './ipc/stream-handlers';
@@ -158,12 +159,16 @@ export function createVigilCore(opts: CoreOptions) {
     ...(opts.demoFontFile ? { demoFontFile: opts.demoFontFile } : {}),
     emit: (info) => {
       opts.broadcast('stream:state', info);
-      livePictures.onStreamState(info);
+      // The card's picture comes from the main stream (the sub stream is a wall's smaller one).
+      if (info.variant === 'main') livePictures.onStreamState(info);
       // What a stream learns about the saved credentials is the camera's status too: the
       // status check asks without them (see CameraStatusMonitor).
       if (info.state === 'failed' && info.failure?.reason === 'unauthorized')
         monitor.noteRefused(info.cameraId, info.failure.message);
-      else if (info.state === 'live') monitor.noteAccepted(info.cameraId);
+      if (info.state === 'failed' && info.variant === 'main') {
+        for (const started of opening.values())
+          if (started.cameraId === info.cameraId) started.failed = info;
+      } else if (info.state === 'live') monitor.noteAccepted(info.cameraId);
       changed();
     },
     ...(opts.log ? { log: opts.log } : {}),
@@ -242,6 +247,12 @@ export function createVigilCore(opts: CoreOptions) {
   });
   /** Live windows by viewer id → the camera each shows (ids are never reused in a run). */
   const liveWindows = new Map<string, string>();
+  /**
+   * The stream a live window's opening started, until its page's own first start joins it: a
+   * camera that refused the password meanwhile is not asked again by that start (cameras
+   * lock an account after a few refusals); the page gets the refusal.
+   */
+  const opening = new Map<string, { cameraId: string; failed: StreamInfo | null }>();
 
   return {
     registry,
@@ -277,7 +288,16 @@ export function createVigilCore(opts: CoreOptions) {
       clipboard: ClipboardPort,
       folders: FolderPort,
     ): void {
-      registerStreamHandlers(router, streams, (id) => registry.durationSec(id));
+      registerStreamHandlers(
+        router,
+        streams,
+        (id) => registry.durationSec(id),
+        (viewer, id) => {
+          const started = opening.get(viewer);
+          opening.delete(viewer);
+          return started?.cameraId === id ? started.failed : null;
+        },
+      );
       registerRecordingHandlers(router, recordings, recordingFolder, opts.chooseFolder);
       registerCameraHandlers(router, {
         registry,
@@ -307,6 +327,7 @@ export function createVigilCore(opts: CoreOptions) {
      */
     startForWindow(cameraId: string, viewer: string): void {
       liveWindows.set(viewer, cameraId);
+      opening.set(viewer, { cameraId, failed: null });
       streams
         .start(cameraId, { viewer, durationSec: registry.durationSec(cameraId) })
         .catch(() => undefined);

@@ -51,7 +51,13 @@ function untilWhen(stream: StreamInfo, formatTime: (epochMs: number) => string):
  * streams with their end time, Show and Stop, Stop all, the dashboard, Quit.
  */
 export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[] {
-  const active = state.streams.filter((s) => ACTIVE.has(s.state));
+  // One line per camera: its main stream (a wall's sub stream stands in when it is the only one).
+  const active = state.streams
+    .filter((s) => ACTIVE.has(s.state))
+    .filter(
+      (s, _i, all) =>
+        s.variant === 'main' || !all.some((o) => o.cameraId === s.cameraId && o.variant === 'main'),
+    );
   const name = (id: string) => state.cameras.find((c) => c.id === id)?.name ?? 'Camera';
   const items: TrayItem[] = [{ label: 'Watch a camera', enabled: false }];
   for (const camera of state.cameras) {

@@ -2,17 +2,34 @@ import { app, BrowserWindow, dialog, screen } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SavedFile } from '../shared/ipc-contract';
+import type { LiveWindowMode } from '../shared/windows';
 import type { WindowPort } from './ipc/window-handlers';
-import { fitToDisplays, type WindowStateStore } from './window-state';
+import { fitToDisplays, type Bounds, type WindowStateStore } from './window-state';
 import {
   DASHBOARD_DEFAULT,
   DASHBOARD_MIN,
   LIVE_DEFAULT,
   LIVE_MIN,
+  LIVE_MINI_DEFAULT,
+  LIVE_MINI_MIN,
   WALL_DEFAULT,
   WALL_MIN,
 } from './window-sizes';
 import { createSecureWindow, loadPage } from './windows';
+
+type Size = { width: number; height: number };
+
+/** Where a camera's live window is remembered: its normal bounds and mode, and its mini bounds. */
+const liveKey = (cameraId: string) => `live:${cameraId}`;
+const miniKey = (cameraId: string) => `live-mini:${cameraId}`;
+
+/** A camera's live window, whether it is a mini player now, and its bounds as a normal window. */
+interface LiveWindow {
+  win: BrowserWindow;
+  mini: boolean;
+  /** Its bounds as a normal window: kept while it is mini, to go back to them. */
+  normal: Bounds;
+}
 
 /** The viewer id main uses for a window's stream references. */
 export function viewerOf(win: BrowserWindow): string {
@@ -33,9 +50,9 @@ export interface WindowManagerOptions {
 }
 
 /** Windows keyed by role: the dashboard, one live window per camera, one window per wall. */
-export class WindowManager implements WindowPort {
+export class WindowManager implements Required<WindowPort> {
   private dashboard: BrowserWindow | null = null;
-  private readonly live = new Map<string, BrowserWindow>();
+  private readonly live = new Map<string, LiveWindow>();
   private readonly walls = new Map<string, BrowserWindow>();
 
   constructor(private readonly opts: WindowManagerOptions) {}
@@ -45,25 +62,87 @@ export class WindowManager implements WindowPort {
       this.reveal(this.dashboard);
       return;
     }
-    const win = this.create('dashboard', 'Vigil', DASHBOARD_DEFAULT, DASHBOARD_MIN, false);
+    const win = this.create(
+      'Vigil',
+      this.placed('dashboard', DASHBOARD_DEFAULT, DASHBOARD_MIN),
+      DASHBOARD_MIN,
+      false,
+    );
     this.dashboard = win;
-    this.track(win, 'dashboard', () => (this.dashboard = null));
+    this.track(
+      win,
+      () => this.remember('dashboard', win),
+      () => (this.dashboard = null),
+    );
     await loadPage(win, 'index.html');
   }
 
-  /** Opens a camera's live window, or focuses it when it is open already. */
+  /**
+   * Opens a camera's live window, or focuses it when it is open already. It comes back as it
+   * was last closed: a mini player where the mini player was, kept on top if it was.
+   */
   async openLive(cameraId: string): Promise<void> {
-    const existing = this.live.get(cameraId);
-    if (existing && !existing.isDestroyed()) {
+    const existing = this.liveWindow(cameraId);
+    if (existing) {
       this.reveal(existing);
       return;
     }
-    const key = `live:${cameraId}`;
-    const win = this.create(key, this.opts.cameraName(cameraId), LIVE_DEFAULT, LIVE_MIN, true);
-    this.live.set(cameraId, win);
-    this.track(win, key, () => this.live.delete(cameraId));
+    const saved = this.opts.bounds.get(liveKey(cameraId));
+    const normal = this.placed(liveKey(cameraId), LIVE_DEFAULT, LIVE_MIN);
+    const mini = saved?.mini === true;
+    const title = this.opts.cameraName(cameraId);
+    const win = mini
+      ? this.create(title, this.miniBounds(cameraId, normal), LIVE_MINI_MIN, true)
+      : this.create(title, normal, LIVE_MIN, true);
+    // The same call (and level) as Keep on top, so a restored window floats like a pinned one.
+    if (saved?.pinned === true) win.setAlwaysOnTop(true, 'floating');
+    const entry: LiveWindow = { win, mini, normal };
+    this.live.set(cameraId, entry);
+    this.track(
+      win,
+      () => this.rememberLive(cameraId, entry),
+      () => this.live.delete(cameraId),
+    );
     this.opts.onLiveWindow?.(cameraId, viewerOf(win));
     await loadPage(win, 'live.html', { camera: cameraId });
+  }
+
+  liveMode(viewer: string): LiveWindowMode | undefined {
+    const found = this.liveOf(viewer);
+    return found && this.modeOf(found[1]);
+  }
+
+  /**
+   * Makes the viewer's own live window a mini player or a normal window again, and keeps it on
+   * top or not. Each change is remembered for the camera at once, so a crash keeps it too.
+   */
+  setLiveMode(viewer: string, change: Partial<LiveWindowMode>): LiveWindowMode | undefined {
+    const found = this.liveOf(viewer);
+    if (!found) return undefined;
+    const [cameraId, entry] = found;
+    const { win } = entry;
+    if (change.pinned !== undefined && change.pinned !== win.isAlwaysOnTop()) {
+      // Electron: level is macOS/Windows only and "floating" is the default when the flag is
+      // true; with false the level goes back to "normal" (BaseWindow docs, setAlwaysOnTop).
+      if (change.pinned) win.setAlwaysOnTop(true, 'floating');
+      else win.setAlwaysOnTop(false);
+    }
+    if (change.mini === true && !entry.mini) {
+      // Where it is as a normal window (not maximized: getNormalBounds), to come back to.
+      entry.normal = win.getNormalBounds();
+      if (win.isMaximized()) win.unmaximize();
+      entry.mini = true;
+      // The minimum first: Electron snaps a setBounds below the minimum up to it.
+      win.setMinimumSize(LIVE_MINI_MIN.width, LIVE_MINI_MIN.height);
+      win.setBounds(this.miniBounds(cameraId, entry.normal));
+    } else if (change.mini === false && entry.mini) {
+      this.opts.bounds.set(miniKey(cameraId), win.getNormalBounds());
+      entry.mini = false;
+      win.setMinimumSize(LIVE_MIN.width, LIVE_MIN.height);
+      win.setBounds(this.fit(entry.normal, LIVE_MIN));
+    }
+    this.rememberLive(cameraId, entry);
+    return this.modeOf(entry);
   }
 
   /** Opens a wall's window (its tiles start their streams), or focuses it when it is open. */
@@ -74,9 +153,18 @@ export class WindowManager implements WindowPort {
       return;
     }
     const key = `wall:${wallId}`;
-    const win = this.create(key, this.opts.wallName(wallId), WALL_DEFAULT, WALL_MIN, true);
+    const win = this.create(
+      this.opts.wallName(wallId),
+      this.placed(key, WALL_DEFAULT, WALL_MIN),
+      WALL_MIN,
+      true,
+    );
     this.walls.set(wallId, win);
-    this.track(win, key, () => this.walls.delete(wallId));
+    this.track(
+      win,
+      () => this.remember(key, win),
+      () => this.walls.delete(wallId),
+    );
     await loadPage(win, 'wall.html', { wall: wallId });
   }
 
@@ -88,7 +176,7 @@ export class WindowManager implements WindowPort {
 
   /** The live window of a camera, if open. */
   liveWindow(cameraId: string): BrowserWindow | undefined {
-    const win = this.live.get(cameraId);
+    const win = this.live.get(cameraId)?.win;
     return win && !win.isDestroyed() ? win : undefined;
   }
 
@@ -97,7 +185,7 @@ export class WindowManager implements WindowPort {
    * and the page's own <title> is kept out (see track), so a rename is followed here.
    */
   retitleLive(): void {
-    for (const [cameraId, win] of this.live) {
+    for (const [cameraId, { win }] of this.live) {
       if (win.isDestroyed()) continue;
       const title = this.opts.cameraName(cameraId);
       if (win.getTitle() !== title) win.setTitle(title);
@@ -128,28 +216,65 @@ export class WindowManager implements WindowPort {
     return { path: result.filePath };
   }
 
-  private create(
-    key: string,
-    title: string,
-    fallback: { width: number; height: number },
-    min: { width: number; height: number },
-    live: boolean,
-  ): BrowserWindow {
-    const saved = this.opts.bounds.get(key);
-    const bounds = fitToDisplays(
-      saved ?? fallback,
+  /** Bounds made usable on today's displays, and at least `min` large. */
+  private fit(bounds: Bounds, min: Size): Bounds {
+    // Bounds saved before a minimum existed (or raised) come back at least that large.
+    return fitToDisplays(
+      bounds,
       screen.getAllDisplays().map((d) => d.workArea),
+      min,
     );
+  }
+
+  /** Where a window remembered under `key` opens (the default size when it never was). */
+  private placed(key: string, fallback: Size, min: Size): Bounds {
+    return this.fit(this.opts.bounds.get(key) ?? fallback, min);
+  }
+
+  /**
+   * A camera's mini player: where and how large it last was; the first time, the default size
+   * at the window's top-left corner.
+   */
+  private miniBounds(cameraId: string, normal: Bounds): Bounds {
+    const saved = this.opts.bounds.get(miniKey(cameraId));
+    const fallback =
+      normal.x === undefined || normal.y === undefined
+        ? LIVE_MINI_DEFAULT
+        : { x: normal.x, y: normal.y, ...LIVE_MINI_DEFAULT };
+    return this.fit(saved ?? fallback, LIVE_MINI_MIN);
+  }
+
+  private create(title: string, bounds: Bounds, min: Size, live: boolean): BrowserWindow {
     return createSecureWindow({
       title,
       ...bounds,
-      // Bounds saved before a minimum existed (or raised) come back at least that large.
-      width: Math.max(bounds.width, min.width),
-      height: Math.max(bounds.height, min.height),
       minWidth: min.width,
       minHeight: min.height,
       keepRunningInBackground: live,
     });
+  }
+
+  private liveOf(viewer: string): [string, LiveWindow] | undefined {
+    for (const [cameraId, entry] of this.live)
+      if (!entry.win.isDestroyed() && viewerOf(entry.win) === viewer) return [cameraId, entry];
+    return undefined;
+  }
+
+  /** The window's own state is the truth for "on top" (nothing else in Vigil changes it). */
+  private modeOf(entry: LiveWindow): LiveWindowMode {
+    return { mini: entry.mini, pinned: entry.win.isAlwaysOnTop() };
+  }
+
+  private remember(key: string, win: BrowserWindow): void {
+    this.opts.bounds.set(key, win.getNormalBounds());
+  }
+
+  /** A camera's window as it is now: normal bounds and mode, and the mini player's bounds. */
+  private rememberLive(cameraId: string, entry: LiveWindow): void {
+    const { win } = entry;
+    if (entry.mini) this.opts.bounds.set(miniKey(cameraId), win.getNormalBounds());
+    const normal = entry.mini ? entry.normal : win.getNormalBounds();
+    this.opts.bounds.set(liveKey(cameraId), { ...normal, ...this.modeOf(entry) });
   }
 
   private reveal(win: BrowserWindow): void {
@@ -162,11 +287,11 @@ export class WindowManager implements WindowPort {
     return BrowserWindow.getAllWindows().find((w) => !w.isDestroyed() && viewerOf(w) === viewer);
   }
 
-  private track(win: BrowserWindow, key: string, forget: () => void): void {
+  private track(win: BrowserWindow, remember: () => void, forget: () => void): void {
     const viewer = viewerOf(win);
     // Keep the page's <title> from replacing ours (the camera name).
     win.on('page-title-updated', (event) => event.preventDefault());
-    win.on('close', () => this.opts.bounds.set(key, win.getNormalBounds()));
+    win.on('close', remember);
     win.on('closed', () => {
       forget();
       this.opts.onClosed(viewer);

@@ -14,3 +14,11 @@ export const DASHBOARD_MIN = { width: 560, height: 420 };
 /** A wall: room for a 2 × 2 grid of 16:9 tiles by default; its top bar fits at the minimum. */
 export const WALL_DEFAULT = { width: 1280, height: 780 };
 export const WALL_MIN = { width: 560, height: 380 };
+
+/**
+ * A live window as a mini player (picture only, controls on hover), frame included like the
+ * sizes above: about a 320×180 picture under a title bar by default, and at the minimum still a
+ * 16:9 picture on which the hover controls (Exit mini, Keep on top, Stop) fit one row.
+ */
+export const LIVE_MINI_DEFAULT = { width: 340, height: 220 };
+export const LIVE_MINI_MIN = { width: 256, height: 176 };

@@ -11,8 +11,18 @@ export type CameraSource =
       streamUrl: string;
       snapshotUrl: string | null;
       videoCodec: 'h264' | 'h265' | 'mjpeg' | 'other';
+      /**
+       * The device's sub profile's stream URI, learned with the main profile's (small wall
+       * tiles play it); absent when the camera has none or the sub profile itself is played.
+       */
+      subStreamUrl?: string | null;
     }
-  | { kind: 'rtsp'; url: string }
+  | {
+      kind: 'rtsp';
+      url: string;
+      /** The camera's second, smaller stream (small wall tiles play it); absent: none. */
+      subUrl?: string;
+    }
   | { kind: 'demo' };
 
 export interface CameraOptions {
@@ -45,6 +55,8 @@ export interface Camera {
   rtspUrl: string | null;
   /** True for the built-in demo entry shown while the list is empty. */
   builtIn: boolean;
+  /** The camera has a second, smaller stream (its ONVIF sub profile, or a second RTSP URL). */
+  hasSubStream: boolean;
 }
 
 /** What the add/edit dialog sends. `password` is write-only: undefined keeps the stored one. */
@@ -59,7 +71,7 @@ export interface CameraInput {
 /** ONVIF sources are given by host and profile; main fills in the URIs by asking the camera. */
 export type CameraInputSource =
   | { kind: 'onvif'; host: string; port: number; profile: 'main' | 'sub' }
-  | { kind: 'rtsp'; url: string }
+  | { kind: 'rtsp'; url: string; subUrl?: string }
   | { kind: 'demo' };
 
 /** `unauthorized`: the camera answers but refused the saved username or password. */

@@ -15,14 +15,16 @@ import type {
 } from './cameras';
 import type { StreamHealth } from './health';
 import type { Wall, WallInput } from './walls';
+import type { LiveWindowMode } from './windows';
 import type { PtzCapabilities, PtzPreset, PtzVelocity } from './ptz';
 import type { RecordingFolder, RecordingInfo, StartRecordingOptions } from './recordings';
-import type { StartStreamOptions, StreamInfo } from './streams';
+import type { StartStreamOptions, StreamInfo, StreamTarget } from './streams';
 
 /** Every request a renderer can make of main: channel → handler signature. */
 export interface InvokeMap {
   'streams:start': (cameraId: string, options?: StartStreamOptions) => StreamInfo;
-  'streams:stop': (cameraId: string) => void;
+  /** Lets go of this window's hold on the camera's stream (its main one unless told). */
+  'streams:stop': (cameraId: string, target?: StreamTarget) => void;
   /** Ends the camera's stream for every window watching it (a card's Stop, like the tray's). */
   'streams:end': (cameraId: string) => void;
   'streams:extend': (cameraId: string, seconds: number) => StreamInfo;
@@ -68,6 +70,12 @@ export interface InvokeMap {
   'windows:openLive': (cameraId: string) => void;
   /** Closes the window that asks. */
   'windows:close': () => void;
+  /** The asking live window's mode (a dashboard or wall asking is refused). */
+  'windows:liveMode': () => LiveWindowMode;
+  /** Makes the asking live window a mini player, or its remembered normal size again. */
+  'windows:setMini': (mini: boolean) => LiveWindowMode;
+  /** Keeps the asking live window on top of other windows, or not. */
+  'windows:setPinned': (pinned: boolean) => LiveWindowMode;
   /**
    * Shows (or opens) the dashboard and has it open Edit for the camera, e.g. with the password
    * field focused after the camera refused it. The dashboard owns the dialog.
@@ -169,6 +177,9 @@ export const INVOKE_CHANNELS = [
   'cameras:setDemo',
   'windows:openLive',
   'windows:close',
+  'windows:liveMode',
+  'windows:setMini',
+  'windows:setPinned',
   'windows:editCamera',
   'snapshots:save',
   'snapshots:showInFolder',

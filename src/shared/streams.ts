@@ -22,9 +22,16 @@ export type StreamFailureReason =
 /** Why a session ended normally. */
 export type StreamEndReason = 'stopped' | 'timeout' | 'shutdown';
 
+/**
+ * Which of a camera's streams: its main one, or its smaller sub stream (an ONVIF sub profile,
+ * or a second RTSP URL) that small wall tiles play. Each is its own session (one ffmpeg).
+ */
+export type StreamVariant = 'main' | 'sub';
+
 /** What a renderer may know about a stream session. Never carries credentials. */
 export interface StreamInfo {
   cameraId: string;
+  variant: StreamVariant;
   sessionId: string;
   state: StreamState;
   /** Playlist URL on the app's stream scheme; set only while `live`. */
@@ -56,6 +63,13 @@ export interface StreamFailure {
 export interface StartStreamOptions {
   /** Session length in seconds; 0 = no limit. Defaults to 60. */
   durationSec?: number;
+  /** Default 'main'. 'sub' only for a camera that has a sub stream (`Camera.hasSubStream`). */
+  variant?: StreamVariant;
+}
+
+/** Which stream of a camera a stop or release is about. */
+export interface StreamTarget {
+  variant?: StreamVariant;
 }
 
 /** The custom scheme the HLS files are served on. */

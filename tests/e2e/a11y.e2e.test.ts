@@ -272,10 +272,10 @@ describe.runIf(runnable)('accessibility and keyboard use, in Chromium', () => {
       expect(await focused(page)).toBe('tab RTSP URL');
       expect(await dialog.getByRole('tab', { selected: true }).textContent()).toBe('RTSP URL');
 
-      // Tab goes round the dialog and never leaves it: tab, Name, URL, Username, Password,
-      // Options, Cancel, Test connection, Add camera, and back to the tab.
+      // Tab goes round the dialog and never leaves it: tab, Name, URL, sub stream URL,
+      // Username, Password, Options, Cancel, Test connection, Add camera, and back to the tab.
       const seen: string[] = [];
-      for (let i = 0; i < 9; i++) {
+      for (let i = 0; i < 10; i++) {
         await page.keyboard.press('Tab');
         expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
         seen.push(await focused(page));
@@ -283,6 +283,7 @@ describe.runIf(runnable)('accessibility and keyboard use, in Chromium', () => {
       expect(seen).toEqual([
         'input Name',
         'input RTSP URL',
+        'input Sub stream URL (optional)',
         'input Username',
         'input Password',
         'summary Options',

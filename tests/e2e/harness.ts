@@ -34,6 +34,8 @@ import {
   type PageSource,
 } from '../../src/main/web/policy';
 import { STREAM_SCHEME } from '../../src/shared/streams';
+import { NORMAL_LIVE_MODE, type LiveWindowMode } from '../../src/shared/windows';
+import { LIVE_MINI_DEFAULT } from '../../src/main/window-sizes';
 import { serveOverHttp } from '../helpers/hls-http';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -180,6 +182,8 @@ export interface AppHarness {
   livePage(cameraId: string): Page | undefined;
   /** The page of a wall, once it has opened. */
   wallPage(wallId: string): Page | undefined;
+  /** A camera's live window mode as the window port (main) has it, remembered per camera. */
+  liveMode(cameraId: string): LiveWindowMode;
   /** Resolves with the next page the app opens. */
   nextPage(): Promise<Page>;
   /** Console errors and uncaught page errors of every page so far (CSP, CORS, preamble…). */
@@ -343,7 +347,16 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     await page.goto(`${renderer.origin}/index.html`);
     return page;
   };
-  const port: WindowPort = {
+  // The live windows' modes, per camera, kept after a page closes as main's store keeps them.
+  // A page is the window's content, so a mini player is a page of the mini window's size.
+  const liveModes = new Map<string, LiveWindowMode>();
+  const normalViewports = new Map<string, { width: number; height: number }>();
+  const liveCameraOf = (viewer: string): string | undefined => {
+    const page = pages.get(Number(viewer.replace('window:', '')));
+    for (const [cameraId, p] of livePages) if (p === page && !p.isClosed()) return cameraId;
+    return undefined;
+  };
+  const port: Required<WindowPort> = {
     async openDashboard() {
       if (dashboardPage && !dashboardPage.isClosed()) await dashboardPage.bringToFront();
       else await openDashboardPage();
@@ -356,6 +369,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       }
       const page = await context.newPage();
       livePages.set(cameraId, page);
+      if (liveModes.get(cameraId)?.mini) await page.setViewportSize(LIVE_MINI_DEFAULT);
       // As in the app: the stream starts while the page loads.
       core.startForWindow(cameraId, `window:${String(pageIds.get(page))}`);
       await page.goto(`${renderer.origin}/live.html?camera=${encodeURIComponent(cameraId)}`);
@@ -382,6 +396,25 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       const path = join(savedDir, suggestedName);
       await writeFile(path, png);
       return { path };
+    },
+    liveMode(viewer) {
+      const cameraId = liveCameraOf(viewer);
+      return cameraId === undefined ? undefined : (liveModes.get(cameraId) ?? NORMAL_LIVE_MODE);
+    },
+    async setLiveMode(viewer, change) {
+      const cameraId = liveCameraOf(viewer);
+      const page = cameraId === undefined ? undefined : livePages.get(cameraId);
+      if (cameraId === undefined || !page) return undefined;
+      const before = liveModes.get(cameraId) ?? NORMAL_LIVE_MODE;
+      const mode = { ...before, ...change };
+      if (mode.mini && !before.mini) {
+        normalViewports.set(cameraId, page.viewportSize() ?? { width: 1180, height: 760 });
+        await page.setViewportSize(LIVE_MINI_DEFAULT);
+      } else if (!mode.mini && before.mini) {
+        await page.setViewportSize(normalViewports.get(cameraId) ?? { width: 1180, height: 760 });
+      }
+      liveModes.set(cameraId, mode);
+      return mode;
     },
   };
   // Same shape as Electron's clipboard (writeText/readText), kept in this process.
@@ -412,6 +445,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     openDashboard: openDashboardPage,
     livePage: (cameraId) => livePages.get(cameraId),
     wallPage: (wallId) => wallPages.get(wallId),
+    liveMode: (cameraId) => liveModes.get(cameraId) ?? NORMAL_LIVE_MODE,
     nextPage: () => new Promise((resolve) => pageWaiters.push(resolve)),
     pageErrors,
     refusedStreamRequests: () => hlsServer.refusedCrossOrigin(),

@@ -198,6 +198,47 @@ describe.runIf(runnable)('a camera wall: many cameras in one window', () => {
     }
   });
 
+  it('a camera with a sub stream: its small tile plays the sub stream, enlarged the main one (its resolution), and back to the sub stream; one ffmpeg per stream', async () => {
+    const main = await startFakeCamera({ audio: 'none', size: '1280x720' });
+    const sub = await startFakeCamera({ audio: 'none', size: '640x360' });
+    const dual = await app.registry.add({
+      name: 'Dual',
+      source: { kind: 'rtsp', url: main.url, subUrl: sub.url },
+    });
+    const wall = await app.walls.add({
+      name: 'Two streams',
+      layout: '2x2',
+      cameraIds: [dual.id, ids['Front'] ?? '', ids['Drive'] ?? '', ids['Garden'] ?? ''],
+    });
+    const opened = app.nextPage();
+    await dashboard.evaluate((id) => window.vigil.windows.openWall(id), wall.id);
+    const page = await opened;
+    await page.waitForURL(/\/wall\.html\?/, { waitUntil: 'domcontentloaded' });
+    try {
+      const tile = page.getByRole('group', { name: 'Dual' });
+      const width = () => tile.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth);
+      // A 2 × 2 grid in this window: tiles under 640 px wide.
+      expect((await tile.boundingBox())?.width ?? Infinity).toBeLessThan(640);
+      await expect.poll(width, { timeout: LIVE_WITHIN }).toBe(640);
+      const variants = () =>
+        app.streams
+          .list()
+          .filter((s) => s.cameraId === dual.id && s.state === 'live')
+          .map((s) => s.variant);
+      expect(variants()).toEqual(['sub']);
+      await tile.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(width, { timeout: LIVE_WITHIN }).toBe(1280);
+      // The wall let go of the sub stream once it asked for the main one.
+      await expect.poll(variants, { timeout: UI_WITHIN }).toEqual(['main']);
+      await page.keyboard.press('Escape');
+      await expect.poll(width, { timeout: LIVE_WITHIN }).toBe(640);
+      await expect.poll(variants, { timeout: UI_WITHIN }).toEqual(['sub']);
+    } finally {
+      await page.close();
+    }
+  });
+
   function wallIdOf(name: string): string {
     const found = app.walls.list().find((w) => w.name === name);
     if (!found) throw new Error(`no wall named ${name}`);

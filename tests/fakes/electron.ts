@@ -5,12 +5,35 @@
 // scheme without `corsEnabled` fails before its handler runs (electron/electron#51152);
 // permission requests go through the session's handler (Electron grants when there is none);
 // `send` on destroyed web contents throws; replacing a tray menu while it is open is counted.
+//
+// Window geometry follows Electron's BaseWindow docs and native_window.cc: setSize(width,
+// height[, animate]) "will snap to its minimum size" below the minimum, and setSize is
+// SetBounds(Rect(GetPosition(), size)), so setBounds(bounds[, animate]) snaps too; setBounds takes
+// a Partial<Rectangle> whose missing properties "default to their current values"; Rectangle
+// values must be integers ("Error processing argument at index 0, conversion failure",
+// electron/electron#9552). setMinimumSize(width, height) only sets the constraint (it does not
+// resize the window here, so code must not count on it). setAlwaysOnTop(flag[, level]
+// [, relativeLevel]) takes a level among normal, floating, torn-off-menu, modal-panel,
+// main-menu, status, pop-up-menu, screen-saver (a typo throws here); isAlwaysOnTop() answers the
+// flag. setAspectRatio is not used by Vigil (main does not know a camera's shape) and not faked.
 import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 type Listener = (...args: never[]) => unknown;
+
+/** BaseWindow.setAlwaysOnTop's documented levels (`dock` is deprecated and left out). */
+const ALWAYS_ON_TOP_LEVELS = [
+  'normal',
+  'floating',
+  'torn-off-menu',
+  'modal-panel',
+  'main-menu',
+  'status',
+  'pop-up-menu',
+  'screen-saver',
+] as const;
 
 /** An event object whose preventDefault can be observed. */
 export function fakeEvent(): { defaultPrevented: boolean; preventDefault: () => void } {
@@ -78,6 +101,12 @@ export class BrowserWindow extends EventEmitter {
   focused = 0;
   shown = 0;
   minimized = false;
+  maximized = false;
+  /** [width, height], from the minWidth/minHeight options, then setMinimumSize. */
+  minimumSize: [number, number];
+  /** Every setAlwaysOnTop call, its arguments as given. */
+  readonly alwaysOnTopCalls: unknown[][] = [];
+  private alwaysOnTop: boolean;
   private destroyed = false;
 
   constructor(options: Record<string, unknown>) {
@@ -89,6 +118,11 @@ export class BrowserWindow extends EventEmitter {
       width: Number(options.width),
       height: Number(options.height),
     };
+    this.minimumSize = [
+      typeof options.minWidth === 'number' ? options.minWidth : 0,
+      typeof options.minHeight === 'number' ? options.minHeight : 0,
+    ];
+    this.alwaysOnTop = options.alwaysOnTop === true;
     BrowserWindow.all.push(this);
     fake.events.emit('window-created', this);
   }
@@ -141,6 +175,57 @@ export class BrowserWindow extends EventEmitter {
   }
   getNormalBounds(): FakeBounds {
     return { ...this.bounds };
+  }
+  getBounds(): FakeBounds {
+    return { ...this.bounds };
+  }
+  setBounds(bounds: Partial<FakeBounds>, animate?: boolean): void {
+    if (animate !== undefined && typeof animate !== 'boolean')
+      throw new TypeError('animate must be a boolean');
+    for (const [name, value] of Object.entries(bounds))
+      if (value !== undefined && !Number.isInteger(value))
+        throw new TypeError(`Error processing argument at index 0, conversion failure (${name})`);
+    const next = { ...this.bounds, ...bounds };
+    this.bounds = {
+      ...next,
+      width: Math.max(next.width, this.minimumSize[0]),
+      height: Math.max(next.height, this.minimumSize[1]),
+    };
+  }
+  setSize(width: number, height: number, animate?: boolean): void {
+    this.setBounds({ width, height }, animate);
+  }
+  getSize(): [number, number] {
+    return [this.bounds.width, this.bounds.height];
+  }
+  setMinimumSize(width: number, height: number): void {
+    if (!Number.isInteger(width) || !Number.isInteger(height))
+      throw new TypeError('Error processing argument: width and height must be integers');
+    this.minimumSize = [width, height];
+  }
+  getMinimumSize(): [number, number] {
+    return [...this.minimumSize];
+  }
+  setAlwaysOnTop(flag: boolean, level?: string, relativeLevel?: number): void {
+    this.alwaysOnTopCalls.push(
+      [flag, level, relativeLevel].slice(
+        0,
+        relativeLevel !== undefined ? 3 : level !== undefined ? 2 : 1,
+      ),
+    );
+    if (typeof flag !== 'boolean') throw new TypeError('flag must be a boolean');
+    if (level !== undefined && !(ALWAYS_ON_TOP_LEVELS as readonly string[]).includes(level))
+      throw new TypeError(`unknown always-on-top level: ${level}`);
+    this.alwaysOnTop = flag;
+  }
+  isAlwaysOnTop(): boolean {
+    return this.alwaysOnTop;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  unmaximize(): void {
+    this.maximized = false;
   }
   isDestroyed(): boolean {
     return this.destroyed;

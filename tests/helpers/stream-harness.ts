@@ -40,7 +40,7 @@ export interface Harness {
   logs: string[];
   /** PIDs of every ffmpeg the service spawned. */
   spawned: number[];
-  /** Camera id → source, for the resolver. */
+  /** Camera id → source, for the resolver (`<id>#sub` → its sub stream). */
   cameras: Map<string, StreamSource>;
   /** Resolves with the first event (past or future) for the camera in one of the states. */
   waitFor(
@@ -69,7 +69,10 @@ export function createHarness(options: Partial<StreamServiceOptions> = {}): Harn
   };
   const service = new StreamService({
     tempRoot,
-    sources: createSourceResolver((id) => cameras.get(id)),
+    // A camera's sub stream is registered under `<id>#sub`.
+    sources: createSourceResolver((id, variant) =>
+      cameras.get(variant === 'sub' ? `${id}#sub` : id),
+    ),
     ffmpeg: () =>
       probeFfmpeg({
         env: { ...process.env, FFMPEG_BIN: process.env.FFMPEG_BIN ?? '/usr/bin/ffmpeg' },

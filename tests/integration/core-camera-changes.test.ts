@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createVigilCore, type VigilCore } from '../../src/main/core';
+import { createIpcRouter, type InvokeEventLike } from '../../src/main/ipc/handle';
 import { createMemorySecretStore } from '../../src/main/services/cameras/secret-store';
 import { probeFfmpeg } from '../../src/main/services/streaming/ffmpeg-binary';
 import type { CameraStatus, DemoCameraState } from '../../src/shared/cameras';
@@ -185,6 +186,76 @@ describe('one camera-changed path', () => {
       const after = core.snapshots.cached(camera.id);
       expect(after?.dataUrl).not.toBe(before.dataUrl);
       expect(after?.takenAt).toBeGreaterThan(before.takenAt);
+    },
+  );
+
+  it.runIf(gst)(
+    'a live window whose camera refused the password while the page loaded: the page’s first start gets that refusal, not a second login attempt',
+    async () => {
+      const { core, next, of } = await startCore();
+      const camera = await startFakeCamera({ audio: 'none', user: 'admin', password: 'right' });
+      const saved = await core.registry.add({
+        name: 'Side gate',
+        source: { kind: 'rtsp', url: camera.url },
+        username: 'admin',
+        password: 'wrong',
+      });
+      const handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => unknown>();
+      const ipcMain = {
+        handle: (
+          channel: string,
+          listener: (event: InvokeEventLike, ...args: unknown[]) => unknown,
+        ) => void handlers.set(channel, listener),
+        removeHandler: (channel: string) => void handlers.delete(channel),
+      };
+      const router = createIpcRouter({ ipcMain, isTrustedSender: () => true });
+      const port = {
+        openLive: () => undefined,
+        openWall: () => undefined,
+        openDashboard: () => undefined,
+        close: () => undefined,
+        savePng: () => Promise.resolve({ path: null }),
+      };
+      core.register(
+        router,
+        port,
+        { writeText: () => undefined },
+        { showItemInFolder: () => undefined },
+      );
+      const startFromPage = (senderId: number) =>
+        handlers.get('streams:start')?.(
+          { sender: { id: senderId }, senderFrame: { url: 'app://x' } },
+          saved.id,
+        ) as Promise<{ ok: boolean; value: StreamInfo }>;
+
+      // The window opens (main starts the stream); the camera refuses before the page asks.
+      core.startForWindow(saved.id, 'window:7');
+      const refused = await next(
+        'stream:state',
+        (i) => i.cameraId === saved.id && i.state === 'failed',
+      );
+      expect(refused.failure?.reason).toBe('unauthorized');
+      // Each session is one login attempt (a refusal is never retried within a session).
+      const sessions = () =>
+        new Set(
+          of('stream:state')
+            .filter((i) => i.cameraId === saved.id)
+            .map((i) => i.sessionId),
+        );
+      const answer = await startFromPage(7);
+      expect(answer.ok).toBe(true);
+      expect(answer.value).toMatchObject({ state: 'failed', sessionId: refused.sessionId });
+      expect(core.streams.list()).toEqual([]);
+      expect([...sessions()]).toEqual([refused.sessionId]);
+      // A later start (Retry) asks the camera again.
+      const again = await startFromPage(7);
+      expect(again.value.state).toBe('starting');
+      expect(again.value.sessionId).not.toBe(refused.sessionId);
+      expect(sessions().size).toBe(2);
+      await next(
+        'stream:state',
+        (i) => i.sessionId === again.value.sessionId && i.state === 'failed',
+      );
     },
   );
 

@@ -16,6 +16,7 @@ const camera: Camera = {
   address: 'rtsp://192.168.1.20:554/s1',
   rtspUrl: 'rtsp://admin:****@192.168.1.20:554/s1',
   builtIn: false,
+  hasSubStream: false,
 };
 
 const status = (state: CameraStatus['state'], detail: string | null = null): CameraStatus => ({
@@ -28,6 +29,7 @@ const status = (state: CameraStatus['state'], detail: string | null = null): Cam
 
 const stream = (overrides: Partial<StreamInfo>): StreamInfo => ({
   cameraId: 'c1',
+  variant: 'main',
   sessionId: 's',
   state: 'live',
   url: 'vigil-stream://s/index.m3u8',

@@ -26,6 +26,7 @@ const porch: Camera = {
   address: '192.168.1.20:80 (main profile)',
   rtspUrl: null,
   builtIn: false,
+  hasSubStream: false,
 };
 
 /** Main's answers, one promise per call, settled by the test when it chooses. */

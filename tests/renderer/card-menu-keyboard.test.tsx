@@ -13,6 +13,7 @@ const camera = (id: string, name: string): Camera => ({
   address: `rtsp://192.168.1.${id}:554/s1`,
   rtspUrl: `rtsp://192.168.1.${id}:554/s1`,
   builtIn: false,
+  hasSubStream: false,
 });
 
 function renderCards(...cameras: Camera[]) {

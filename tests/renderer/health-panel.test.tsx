@@ -20,6 +20,7 @@ const camera: Camera = {
   address: 'rtsp://192.168.1.20/stream1',
   rtspUrl: 'rtsp://admin:****@192.168.1.20/stream1',
   builtIn: false,
+  hasSubStream: false,
 };
 
 function sample(): StreamHealth {

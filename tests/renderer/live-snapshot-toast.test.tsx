@@ -26,6 +26,7 @@ const SAVED = '/home/u/Pictures/Porch 2026-01-02T10-11-12.png';
 
 const live: StreamInfo = {
   cameraId: 'c1',
+  variant: 'main',
   sessionId: 's1',
   state: 'live',
   url: 'vigil-stream://s1/index.m3u8',

@@ -4,6 +4,7 @@ import type { StreamInfo } from '../../src/shared/streams';
 
 const info = (overrides: Partial<StreamInfo>): StreamInfo => ({
   cameraId: 'c',
+  variant: 'main',
   sessionId: 's',
   state: 'live',
   url: 'x',

@@ -37,6 +37,7 @@ export function camera(id: string, name: string, options: Partial<Camera['option
     address: `rtsp://127.0.0.1:8554/${id}`,
     rtspUrl: `rtsp://127.0.0.1:8554/${id}`,
     builtIn: false,
+    hasSubStream: false,
   };
 }
 
@@ -52,6 +53,7 @@ export function status(
 export function session(cameraId: string, overrides: Partial<StreamInfo> = {}): StreamInfo {
   return {
     cameraId,
+    variant: 'main',
     sessionId: `s-${cameraId}`,
     state: 'starting',
     url: null,

@@ -45,14 +45,14 @@ const png = 'data:image/png;base64,iVBORw0KGgo=';
 /** One entry per channel: a channel missing here fails to compile and fails the test. */
 const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
   'streams:start': {
-    full: ['demo', { durationSec: 30 }],
+    full: ['demo', { durationSec: 30, variant: 'sub' }],
     required: 1,
     more: [
       ['demo', { durationSec: undefined }],
       ['demo', {}],
     ],
   },
-  'streams:stop': { full: ['demo'], required: 1 },
+  'streams:stop': { full: ['demo', { variant: 'sub' }], required: 1 },
   'streams:end': { full: ['demo'], required: 1 },
   'streams:extend': { full: ['demo', 60], required: 2 },
   'streams:list': { full: [], required: 0 },
@@ -114,6 +114,9 @@ const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
   'cameras:setDemo': { full: [{ show: true }], required: 1, more: [[{ dismissNotice: true }]] },
   'windows:openLive': { full: ['c1'], required: 1 },
   'windows:close': { full: [], required: 0 },
+  'windows:liveMode': { full: [], required: 0 },
+  'windows:setMini': { full: [true], required: 1, more: [[false]] },
+  'windows:setPinned': { full: [true], required: 1, more: [[false]] },
   'windows:editCamera': {
     full: ['c1', { focus: 'password' }],
     required: 1,

@@ -24,6 +24,7 @@ function fakeIpcMain() {
 
 const info: StreamInfo = {
   cameraId: 'demo',
+  variant: 'main',
   sessionId: 's',
   state: 'starting',
   url: null,
@@ -194,7 +195,7 @@ describe('the contract, at the type level', () => {
 
   it('derives the renderer api from the contract', () => {
     expectTypeOf<VigilApi['streams']['start']>().parameters.toEqualTypeOf<
-      [cameraId: string, options?: { durationSec?: number }]
+      [cameraId: string, options?: { durationSec?: number; variant?: 'main' | 'sub' }]
     >();
     expectTypeOf<VigilApi['streams']['start']>().returns.toEqualTypeOf<Promise<StreamInfo>>();
     expectTypeOf<VigilApi['streams']['list']>().returns.toEqualTypeOf<Promise<StreamInfo[]>>();

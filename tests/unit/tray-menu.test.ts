@@ -13,6 +13,7 @@ const cam = (id: string, name: string): Camera => ({
   address: `rtsp://h/${id}`,
   rtspUrl: `rtsp://h/${id}`,
   builtIn: false,
+  hasSubStream: false,
 });
 const status = (id: string, state: CameraStatus['state']): CameraStatus => ({
   cameraId: id,
@@ -23,6 +24,7 @@ const status = (id: string, state: CameraStatus['state']): CameraStatus => ({
 });
 const stream = (cameraId: string, o: Partial<StreamInfo> = {}): StreamInfo => ({
   cameraId,
+  variant: 'main',
   sessionId: cameraId,
   state: 'live',
   url: 'x',

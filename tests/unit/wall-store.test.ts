@@ -102,10 +102,15 @@ describe('the wall store', () => {
   it('a removed camera leaves every wall as it is read, and comes back if its removal is undone; the next save drops it from the file', async () => {
     const { walls, file, known, changes } = store();
     const wall = await walls.add({ name: 'Garden', layout: '2x2', cameraIds: ['a', 'b', 'c'] });
+    // A change that leaves every wall as it was tells nobody.
+    const told = changes.length;
+    walls.camerasChanged();
+    expect(changes).toHaveLength(told);
     known.delete('b');
     walls.camerasChanged();
     expect(walls.get(wall.id)?.cameraIds).toEqual(['a', 'c']);
     expect(changes.at(-1)?.[0]?.cameraIds).toEqual(['a', 'c']);
+    expect(changes).toHaveLength(told + 1);
     known.add('b');
     expect(walls.get(wall.id)?.cameraIds).toEqual(['a', 'b', 'c']);
     // Saving another wall while the camera is gone writes this one without it.

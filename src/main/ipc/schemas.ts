@@ -7,6 +7,7 @@ import { MAX_WALL_CAMERAS, MAX_WALL_NAME, WALL_LAYOUTS } from '../../shared/wall
 
 const cameraId = z.string().min(1, 'A camera id is required.').max(200);
 const seconds = z.number().int().min(1).max(MAX_STREAM_DURATION_SEC);
+const variant = z.enum(['main', 'sub']);
 
 const inputSource = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -15,7 +16,11 @@ const inputSource = z.discriminatedUnion('kind', [
     port: z.number().int().min(1).max(65535),
     profile: z.enum(['main', 'sub']),
   }),
-  z.strictObject({ kind: z.literal('rtsp'), url: z.string().min(1).max(2048) }),
+  z.strictObject({
+    kind: z.literal('rtsp'),
+    url: z.string().min(1).max(2048),
+    subUrl: z.string().max(2048).optional(),
+  }),
   z.strictObject({ kind: z.literal('demo') }),
 ]);
 const credentials = {
@@ -74,10 +79,11 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
     z
       .strictObject({
         durationSec: z.number().int().min(0).max(MAX_STREAM_DURATION_SEC).optional(),
+        variant: variant.optional(),
       })
       .optional(),
   ]),
-  'streams:stop': z.tuple([cameraId]),
+  'streams:stop': z.tuple([cameraId, z.strictObject({ variant: variant.optional() }).optional()]),
   'streams:end': z.tuple([cameraId]),
   'streams:extend': z.tuple([cameraId, seconds]),
   'streams:list': z.tuple([]),
@@ -117,6 +123,9 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
   ]),
   'windows:openLive': z.tuple([cameraId]),
   'windows:close': z.tuple([]),
+  'windows:liveMode': z.tuple([]),
+  'windows:setMini': z.tuple([z.boolean()]),
+  'windows:setPinned': z.tuple([z.boolean()]),
   'windows:editCamera': z.tuple([
     cameraId,
     z.strictObject({ focus: z.literal('password').optional() }).optional(),

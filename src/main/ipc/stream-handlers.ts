@@ -1,3 +1,4 @@
+import type { StreamInfo } from '../../shared/streams';
 import type { StreamService } from '../services/streaming/stream-service';
 import type { createIpcRouter } from './handle';
 
@@ -7,15 +8,25 @@ export function registerStreamHandlers(
   streams: StreamService,
   /** The camera's own live duration, used when the caller names none. */
   defaultDurationSec: (cameraId: string) => number,
+  /**
+   * A live window's first start: the failure of the stream its opening started, if it failed
+   * meanwhile (answered instead of asking the camera again); null to start as usual.
+   */
+  openingFailure: (viewer: string, cameraId: string) => StreamInfo | null = () => null,
 ): void {
-  router.handle('streams:start', ({ viewer }, cameraId, options) =>
-    streams.start(cameraId, {
+  router.handle('streams:start', ({ viewer }, cameraId, options) => {
+    const failed = options?.variant === 'sub' ? null : openingFailure(viewer, cameraId);
+    if (failed) return failed;
+    return streams.start(cameraId, {
       durationSec: options?.durationSec ?? defaultDurationSec(cameraId),
       viewer,
-    }),
-  );
+      ...(options?.variant ? { variant: options.variant } : {}),
+    });
+  });
   // A window's Stop releases only its own hold: other windows of the camera keep watching.
-  router.handle('streams:stop', ({ viewer }, cameraId) => streams.release(cameraId, viewer));
+  router.handle('streams:stop', ({ viewer }, cameraId, target) =>
+    streams.release(cameraId, viewer, target?.variant ?? 'main'),
+  );
   router.handle('streams:end', (_context, cameraId) => streams.stop(cameraId));
   router.handle('streams:extend', (_context, cameraId, seconds) =>
     streams.extend(cameraId, seconds),

@@ -1,6 +1,7 @@
 import { UserFacingError } from '../../shared/errors';
 import type { EditCameraRequest } from '../../shared/cameras';
 import type { SavedFile } from '../../shared/ipc-contract';
+import type { LiveWindowMode } from '../../shared/windows';
 import type { createIpcRouter } from './handle';
 
 /** What the window channels need from the shell: Electron windows in the app, pages in e2e. */
@@ -13,12 +14,35 @@ export interface WindowPort {
   close(viewer: string): Promise<void> | void;
   /** Asks where to save and writes the PNG there. */
   savePng(viewer: string, suggestedName: string, png: Buffer): Promise<SavedFile>;
+  /**
+   * The mode of the viewer's own live window; undefined when the viewer is not a live window.
+   * Optional so shells without live windows (stand-ins in tests) need not have it: the
+   * channels then refuse every caller as not a live window. The app and the e2e harness
+   * implement it (both are typed against Required<WindowPort>).
+   */
+  liveMode?(viewer: string): LiveWindowMode | undefined;
+  /** Changes the viewer's own live window (mini player, kept on top); undefined as above. */
+  setLiveMode?(
+    viewer: string,
+    change: Partial<LiveWindowMode>,
+  ): Promise<LiveWindowMode | undefined> | LiveWindowMode | undefined;
 }
 
 /** The system's file manager (Electron's `shell` in the app, a recording stand-in in tests). */
 export interface FolderPort {
   /** Opens the folder holding the file with the file selected. */
   showItemInFolder(path: string): void;
+}
+
+/** The mode of the caller's live window, or the refusal a dashboard or wall caller gets. */
+function ownLiveWindow(mode: LiveWindowMode | undefined): LiveWindowMode {
+  if (mode === undefined) {
+    throw new UserFacingError(
+      'not-a-live-window',
+      'Only a camera’s live window can become a mini player or stay on top. Open the camera with Watch first.',
+    );
+  }
+  return mode;
 }
 
 /** Wires the window channels of the contract to the shell. */
@@ -46,6 +70,15 @@ export function registerWindowHandlers(
     return port.openLive(cameraId);
   });
   router.handle('windows:close', ({ viewer }) => port.close(viewer));
+  // The caller's own window only: main finds it by the caller's viewer id, so no page can
+  // shrink or pin another window.
+  router.handle('windows:liveMode', ({ viewer }) => ownLiveWindow(port.liveMode?.(viewer)));
+  router.handle('windows:setMini', async ({ viewer }, mini) =>
+    ownLiveWindow(await port.setLiveMode?.(viewer, { mini })),
+  );
+  router.handle('windows:setPinned', async ({ viewer }, pinned) =>
+    ownLiveWindow(await port.setLiveMode?.(viewer, { pinned })),
+  );
   router.handle('windows:editCamera', async (_c, cameraId, options) => {
     if (cameraName(cameraId) === undefined) {
       throw new UserFacingError(

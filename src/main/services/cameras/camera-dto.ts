@@ -1,7 +1,7 @@
 import { MAX_CAMERA_NAME, type Camera } from '../../../shared/cameras';
 import { cleanLabel } from '../../../shared/text';
 import type { StoredCamera } from './camera-file';
-import { snapshotUrlOf, streamUrlOf } from './camera-source';
+import { snapshotUrlOf, streamUrlOf, subStreamUrlOf } from './camera-source';
 import { withoutUserinfo } from './rtsp-url';
 
 /** The stream URL to copy: the username shown, the password as "****"; never the password. */
@@ -43,9 +43,16 @@ export function toDto(camera: StoredCamera): Camera {
               source.snapshotUrl === null
                 ? null
                 : withoutUserinfo(snapshotUrlOf(source) ?? source.snapshotUrl),
+            ...(source.subStreamUrl
+              ? { subStreamUrl: withoutUserinfo(subStreamUrlOf(source) ?? source.subStreamUrl) }
+              : {}),
           }
         : source.kind === 'rtsp'
-          ? { ...source, url: withoutUserinfo(source.url) }
+          ? {
+              ...source,
+              url: withoutUserinfo(source.url),
+              ...(source.subUrl ? { subUrl: withoutUserinfo(source.subUrl) } : {}),
+            }
           : source,
     options: camera.options,
     username: camera.username,
@@ -62,5 +69,6 @@ export function toDto(camera: StoredCamera): Camera {
       hasPassword,
     ),
     builtIn: false,
+    hasSubStream: subStreamUrlOf(source) !== null,
   };
 }

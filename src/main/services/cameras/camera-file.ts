@@ -26,8 +26,14 @@ const sourceSchema = z.discriminatedUnion('kind', [
     streamUrl: z.string().min(1),
     snapshotUrl: z.string().nullable(),
     videoCodec: z.enum(['h264', 'h265', 'mjpeg', 'other']),
+    // Added later: files written before have none (no sub stream known).
+    subStreamUrl: z.string().min(1).nullable().optional(),
   }),
-  z.object({ kind: z.literal('rtsp'), url: z.string().min(1) }),
+  z.object({
+    kind: z.literal('rtsp'),
+    url: z.string().min(1),
+    subUrl: z.string().min(1).optional(),
+  }),
   z.object({ kind: z.literal('demo') }),
 ]);
 

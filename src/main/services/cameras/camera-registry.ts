@@ -12,6 +12,7 @@ import {
   type DemoCameraState,
 } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
+import type { StreamVariant } from '../../../shared/streams';
 import type { SourceResolver, StreamSource } from '../streaming/source';
 import { SerialRunner } from '../async/serial-queue';
 import type { CameraFile, StoredCamera } from './camera-file';
@@ -23,11 +24,12 @@ import {
   readInputSource,
   snapshotPlanOf,
   streamSourceOf,
+  subStreamUrlOf,
   streamUrlOf,
   type InspectOnvif,
 } from './camera-source';
 import { CameraStore } from './camera-store';
-import { DEMO_CAMERA } from './demo-camera';
+import { DEMO_CAMERA, noSubStream } from './demo-camera';
 import { DemoSetting } from './demo-setting';
 import { inspectOnvif } from './onvif-client';
 import { withoutUserinfo } from './rtsp-url';
@@ -262,14 +264,15 @@ export class CameraRegistry implements SourceResolver {
     return state;
   }
 
-  /** Source resolver for the stream service: the camera with its credentials. */
-  resolve(cameraId: string): StreamSource {
+  /** Source resolver for the stream service: the camera's main or sub stream, with its login. */
+  resolve(cameraId: string, variant: StreamVariant = 'main'): StreamSource {
     const camera = this.cameras.find((c) => c.id === cameraId);
     if (!camera) {
-      if (cameraId === DEMO_CAMERA_ID) return { kind: 'demo' };
-      throw this.unknown();
+      if (cameraId !== DEMO_CAMERA_ID) throw this.unknown();
+      if (variant === 'sub') throw noSubStream();
+      return { kind: 'demo' };
     }
-    return streamSourceOf(camera, this.store.password(camera));
+    return streamSourceOf(camera, this.store.password(camera), variant);
   }
 
   /** How to take a still picture of the camera. */
@@ -394,6 +397,8 @@ export class CameraRegistry implements SourceResolver {
     };
     const a = plan(before);
     const b = plan(after);
-    return a !== null && b !== null && isDeepStrictEqual(a, b);
+    // A new sub stream address restarts a running sub stream too.
+    const sameSub = subStreamUrlOf(before.source) === subStreamUrlOf(after.source);
+    return a !== null && b !== null && isDeepStrictEqual(a, b) && sameSub;
   }
 }

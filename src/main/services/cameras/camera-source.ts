@@ -1,6 +1,8 @@
 import type { CameraInputSource, CameraSource } from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
+import type { StreamVariant } from '../../../shared/streams';
 import type { StreamSource } from '../streaming/source';
+import { noSubStream } from './demo-camera';
 import type { StoredCamera } from './camera-file';
 import { checkPort, cleanHost } from './camera-input';
 import { codecOf, type OnvifInspection, type OnvifTarget } from './onvif-client';
@@ -50,6 +52,14 @@ export function streamUrlOf(source: CameraSource): string | null {
   return null;
 }
 
+/** The camera's sub stream URL (pinned like the main one), or null when it has none. */
+export function subStreamUrlOf(source: CameraSource): string | null {
+  if (source.kind === 'rtsp') return source.subUrl ?? null;
+  if (source.kind === 'onvif' && source.subStreamUrl)
+    return pinToHost(source.subStreamUrl, source.host);
+  return null;
+}
+
 /** The snapshot URL to fetch (pinned to the user's host), or null: a frame of the stream. */
 export function snapshotUrlOf(source: CameraSource): string | null {
   if (source.kind !== 'onvif' || source.snapshotUrl === null) return null;
@@ -57,10 +67,15 @@ export function snapshotUrlOf(source: CameraSource): string | null {
 }
 
 /** A stored camera as the stream service needs it, with its password. */
-export function streamSourceOf(camera: StoredCamera, password: string | undefined): StreamSource {
+export function streamSourceOf(
+  camera: StoredCamera,
+  password: string | undefined,
+  variant: StreamVariant = 'main',
+): StreamSource {
   const { source, options } = camera;
+  if (variant === 'sub' && subStreamUrlOf(source) === null) throw noSubStream();
   if (source.kind === 'demo') return { kind: 'demo' };
-  const url = streamUrlOf(source);
+  const url = variant === 'sub' ? subStreamUrlOf(source) : streamUrlOf(source);
   if (url === null) {
     throw new UserFacingError(
       'onvif-bad-uri',
@@ -74,7 +89,8 @@ export function streamSourceOf(camera: StoredCamera, password: string | undefine
     ...(password ? { password } : {}),
     transport: options.transport,
     audio: options.audio,
-    ...(source.kind === 'onvif' ? { videoCodec: source.videoCodec } : {}),
+    // The sub profile's codec is learned from its first run (it may differ from the main's).
+    ...(source.kind === 'onvif' && variant === 'main' ? { videoCodec: source.videoCodec } : {}),
     ...(options.battery ? { startTimeoutMs: BATTERY_START_TIMEOUT_MS, wake: true } : {}),
   };
 }
@@ -133,7 +149,8 @@ export async function readInputSource(
   if (given.kind === 'demo') return { source: { kind: 'demo' } };
   if (given.kind === 'rtsp') {
     const { url, ...credentials } = splitRtspUrl(given.url);
-    return { source: { kind: 'rtsp', url }, ...credentials };
+    const subUrl = readSubUrl(given.subUrl, credentials);
+    return { source: { kind: 'rtsp', url, ...(subUrl ? { subUrl } : {}) }, ...credentials };
   }
   const { host, port: pastedPort } = cleanHost(given.host);
   const port = checkPort(pastedPort ?? given.port);
@@ -162,6 +179,16 @@ export async function readInputSource(
     );
   }
   const snapshotUrl = deviceSnapshotUrl(uris.snapshotUrl);
+  // Watching the main profile: the sub profile's stream is what small wall tiles play.
+  const subProfile =
+    given.profile === 'main'
+      ? inspection.device.profiles.find((p) => p.role === 'sub' && p.token !== profile.token)
+      : undefined;
+  const subUris =
+    subProfile && Object.hasOwn(inspection.uris, subProfile.token)
+      ? inspection.uris[subProfile.token]
+      : undefined;
+  const subStreamUrl = subUris ? pinToHost(deviceStreamUrl(subUris.streamUrl), host) : null;
   return {
     source: {
       kind: 'onvif',
@@ -173,6 +200,29 @@ export async function readInputSource(
       // Unreadable or unpinnable: no snapshot URI, the picture comes from the stream.
       snapshotUrl: snapshotUrl === null ? null : pinToHost(snapshotUrl, host),
       videoCodec: codecOf(profile.encoding),
+      ...(subStreamUrl ? { subStreamUrl } : {}),
     },
   };
+}
+
+/**
+ * A second RTSP URL (the camera's sub stream): empty means none. It is played with the camera's
+ * one login, so a username or password written into it must be that login (or is refused).
+ */
+function readSubUrl(
+  given: string | undefined,
+  login: { username?: string; password?: string },
+): string | null {
+  if (!given?.trim()) return null;
+  const { url, username, password } = splitRtspUrl(given);
+  const differs =
+    (username !== undefined && username !== login.username) ||
+    (password !== undefined && password !== login.password);
+  if (differs) {
+    throw new UserFacingError(
+      'invalid-url',
+      'The sub stream address has its own username or password. Vigil uses the camera’s login for both streams: remove them from the sub stream address.',
+    );
+  }
+  return url;
 }

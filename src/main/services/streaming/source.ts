@@ -1,3 +1,5 @@
+import type { StreamVariant } from '../../../shared/streams';
+
 /** Video codecs a camera may send; only H.264 can be copied for Chromium. */
 export type VideoCodec = 'h264' | 'h265' | 'mjpeg' | 'other';
 
@@ -28,6 +30,9 @@ export type StreamSource = RtspSource | DemoSource;
 
 /** Turns a camera id into what to stream; the cameras service fills this in. */
 export interface SourceResolver {
-  /** Throws a UserFacingError when the camera is unknown. */
-  resolve(cameraId: string): Promise<StreamSource> | StreamSource;
+  /**
+   * The camera's main stream, or its sub stream. Throws a UserFacingError when the camera is
+   * unknown, or has no sub stream.
+   */
+  resolve(cameraId: string, variant?: StreamVariant): Promise<StreamSource> | StreamSource;
 }

@@ -1,4 +1,9 @@
-import { streamUrl, type StreamEndReason, type StreamInfo } from '../../../shared/streams';
+import {
+  streamUrl,
+  type StreamEndReason,
+  type StreamInfo,
+  type StreamVariant,
+} from '../../../shared/streams';
 import type { HealthRecord } from '../health/health-record';
 import type { StreamDeadline } from './stream-deadline';
 import type { StreamSession } from './stream-session';
@@ -9,6 +14,8 @@ export type ViewerId = string;
 /** What the stream service keeps per camera: the session and who holds it, until how long. */
 export interface Entry {
   cameraId: string;
+  /** The camera's main stream, or its sub stream (a separate session, one ffmpeg each). */
+  variant: StreamVariant;
   session: StreamSession;
   viewers: Set<ViewerId>;
   startedAt: number;
@@ -44,6 +51,7 @@ export function entryInfo(entry: Entry): StreamInfo {
   const state = session.phase;
   return {
     cameraId: entry.cameraId,
+    variant: entry.variant,
     sessionId: session.id,
     state,
     // A failing session is still 'live' until its teardown ends: no URL to play by then.
@@ -70,4 +78,18 @@ export function entryOutput(entry: Entry): SessionOutput | undefined {
     run: entry.runs,
     live: phase === 'live' && !session.stopping,
   };
+}
+
+/**
+ * The stream service's key for a camera's stream: the camera id for its main stream (so
+ * everything about a camera's main stream is found by the camera id), `<id>#sub` for its sub
+ * stream (camera ids never hold '#': they are UUIDs, or 'demo').
+ */
+export function streamKey(cameraId: string, variant: StreamVariant): string {
+  return variant === 'main' ? cameraId : `${cameraId}#sub`;
+}
+
+/** The entry's key in the stream service. */
+export function keyOf(entry: Entry): string {
+  return streamKey(entry.cameraId, entry.variant);
 }

@@ -7,6 +7,7 @@ import {
   type StartStreamOptions,
   type StreamEndReason,
   type StreamInfo,
+  type StreamVariant,
 } from '../../../shared/streams';
 import type { StreamHealth } from '../../../shared/health';
 import { SerialQueue } from '../async/serial-queue';
@@ -23,12 +24,16 @@ import { StreamSession } from './stream-session';
 import {
   entryInfo,
   entryOutput,
+  keyOf,
+  streamKey,
   type Entry,
   type SessionOutput,
   type ViewerId,
 } from './stream-entry';
 
 export type { SessionOutput, ViewerId } from './stream-entry';
+
+const VARIANTS: readonly StreamVariant[] = ['main', 'sub'];
 
 export interface StreamServiceOptions {
   /** The root of the session directories (the app: `<userData>/streams`); init proves it private. */
@@ -136,30 +141,34 @@ export class StreamService {
       );
     }
     if (this.closed) return Promise.reject(shuttingDown());
-    return this.queues.run(cameraId, async () => {
+    const variant = options.variant ?? 'main';
+    const key = streamKey(cameraId, variant);
+    return this.queues.run(key, async () => {
       // A start queued before quit must not launch after it (no parent-death signal on
       // macOS/Windows: that ffmpeg would outlive the app).
       if (this.closed) throw shuttingDown();
-      const existing = this.entries.get(cameraId);
+      const existing = this.entries.get(key);
       if (existing && !existing.session.stopping) {
         existing.viewers.add(options.viewer);
         existing.deadline.grant(durationSec);
         return this.publish(existing);
       }
-      return this.launch(cameraId, durationSec, options.viewer);
+      return this.launch(cameraId, variant, durationSec, options.viewer);
     });
   }
 
   private async launch(
     cameraId: string,
+    variant: StreamVariant,
     durationSec: number,
     viewer: ViewerId,
   ): Promise<StreamInfo> {
-    const source = await this.opts.sources.resolve(cameraId);
+    const key = streamKey(cameraId, variant);
+    const source = await this.opts.sources.resolve(cameraId, variant);
     const [binary, spawn] = await Promise.all([this.ffmpeg(), this.spawner()]);
     const id = randomUUID();
     const dir = join(this.opts.tempRoot, id);
-    const learned = this.learnedCodecs.get(cameraId);
+    const learned = this.learnedCodecs.get(key);
     const health: HealthRecord = new HealthRecord({
       cameraId,
       sessionId: id,
@@ -169,15 +178,16 @@ export class StreamService {
       pid: () => entry.session.pid,
       stderr: () => entry.session.stderr,
     });
-    this.healthRecords.set(cameraId, health);
+    this.healthRecords.set(key, health);
     const entry: Entry = {
       cameraId,
+      variant,
       viewers: new Set([viewer]),
       startedAt: this.now(),
       // Ends this entry's session, never a newer one of the same camera.
       deadline: new StreamDeadline(durationSec, this.now, () => {
-        void this.queues.run(cameraId, () => {
-          if (this.entries.get(cameraId) !== entry) return undefined;
+        void this.queues.run(key, () => {
+          if (this.entries.get(key) !== entry) return undefined;
           if (entry.keepers.size > 0) {
             entry.overdue = true;
             return undefined;
@@ -205,15 +215,15 @@ export class StreamService {
         demoClock: this.demoClock,
         onClockFailed: () => (this.demoClock = false),
         log: this.log,
-        onCodec: (codec) => this.learnedCodecs.set(cameraId, codec),
+        onCodec: (codec) => this.learnedCodecs.set(key, codec),
         onChange: () => this.onSessionChange(entry),
       }),
     };
-    this.entries.set(cameraId, entry);
+    this.entries.set(key, entry);
     try {
       await entry.session.start();
     } catch (error) {
-      this.entries.delete(cameraId);
+      this.entries.delete(key);
       await entry.session.stop();
       throw error;
     }
@@ -225,10 +235,10 @@ export class StreamService {
     if (session.phase === 'live') entry.deadline.startCounting();
     if (session.phase === 'live' && !entry.onAir) entry.runs++;
     entry.onAir = session.phase === 'live';
-    const current = this.entries.get(entry.cameraId) === entry;
+    const current = this.entries.get(keyOf(entry)) === entry;
     if (session.phase === 'ended' || session.phase === 'failed') {
       entry.deadline.clear();
-      if (current) this.entries.delete(entry.cameraId);
+      if (current) this.entries.delete(keyOf(entry));
     }
     // A replaced session (Retry while it was still going down) keeps quiet: its late
     // 'ended' would otherwise overwrite the new session in every window of this camera.
@@ -243,10 +253,14 @@ export class StreamService {
     return info;
   }
 
-  /** A viewer lets go; the session stops when its last viewer has. */
-  release(cameraId: string, viewer: ViewerId): Promise<void> {
-    return this.queues.run(cameraId, async () => {
-      const entry = this.entries.get(cameraId);
+  /** A viewer lets go of one of a camera's streams; it stops when its last viewer has. */
+  release(cameraId: string, viewer: ViewerId, variant: StreamVariant = 'main'): Promise<void> {
+    return this.releaseKey(streamKey(cameraId, variant), viewer);
+  }
+
+  private releaseKey(key: string, viewer: ViewerId): Promise<void> {
+    return this.queues.run(key, async () => {
+      const entry = this.entries.get(key);
       // Not this viewer's session (releaseViewer also queues behind unrelated starts): no news.
       if (!entry?.viewers.delete(viewer)) return;
       if (entry.viewers.size > 0 || entry.keepers.size > 0) {
@@ -257,10 +271,16 @@ export class StreamService {
     });
   }
 
-  /** Stops a camera's session for every viewer (tray "Stop", a removed camera). */
-  stop(cameraId: string, reason: StreamEndReason = 'stopped'): Promise<void> {
-    return this.queues.run(cameraId, async () => {
-      const entry = this.entries.get(cameraId);
+  /** Stops a camera's sessions (main and sub) for every viewer (tray "Stop", a removed camera). */
+  async stop(cameraId: string, reason: StreamEndReason = 'stopped'): Promise<void> {
+    await Promise.all(
+      VARIANTS.map((variant) => this.stopKey(streamKey(cameraId, variant), reason)),
+    );
+  }
+
+  private stopKey(key: string, reason: StreamEndReason): Promise<void> {
+    return this.queues.run(key, async () => {
+      const entry = this.entries.get(key);
       if (entry) await this.stopEntry(entry, reason);
     });
   }
@@ -270,10 +290,10 @@ export class StreamService {
    * still queued or launching for it: the release is queued behind them per camera.
    */
   async releaseViewer(viewer: ViewerId): Promise<void> {
-    const cameras = [...new Set([...this.entries.keys(), ...this.queues.busyKeys()])].filter(
-      (cameraId) => this.entries.get(cameraId)?.viewers.has(viewer) || this.queues.isBusy(cameraId),
+    const keys = [...new Set([...this.entries.keys(), ...this.queues.busyKeys()])].filter(
+      (key) => this.entries.get(key)?.viewers.has(viewer) || this.queues.isBusy(key),
     );
-    await Promise.all(cameras.map((cameraId) => this.release(cameraId, viewer)));
+    await Promise.all(keys.map((key) => this.releaseKey(key, viewer)));
   }
 
   /**
@@ -283,14 +303,19 @@ export class StreamService {
    * starting → live before the first picture). Queued with the camera's starts and stops.
    * A camera that no longer resolves (removed meanwhile) has its session stopped.
    */
-  cameraChanged(cameraId: string): Promise<void> {
-    return this.queues.run(cameraId, async () => {
-      this.learnedCodecs.delete(cameraId);
-      const entry = this.entries.get(cameraId);
+  async cameraChanged(cameraId: string): Promise<void> {
+    await Promise.all(VARIANTS.map((variant) => this.streamChanged(cameraId, variant)));
+  }
+
+  private streamChanged(cameraId: string, variant: StreamVariant): Promise<void> {
+    const key = streamKey(cameraId, variant);
+    return this.queues.run(key, async () => {
+      this.learnedCodecs.delete(key);
+      const entry = this.entries.get(key);
       if (!entry || entry.session.stopping) return;
       let source: StreamSource;
       try {
-        source = await this.opts.sources.resolve(cameraId);
+        source = await this.opts.sources.resolve(cameraId, variant);
       } catch (error) {
         this.log(
           `camera ${cameraId} changed and cannot be streamed any more (${error instanceof Error ? error.message : String(error)}); stopping its session`,
@@ -315,8 +340,11 @@ export class StreamService {
 
   /** A removed camera's health goes with it. */
   forgetHealth(cameraId: string): void {
-    this.healthRecords.get(cameraId)?.close();
-    this.healthRecords.delete(cameraId);
+    for (const variant of VARIANTS) {
+      const key = streamKey(cameraId, variant);
+      this.healthRecords.get(key)?.close();
+      this.healthRecords.delete(key);
+    }
   }
 
   /** Adds time to a running session; returns its new state. */
@@ -385,8 +413,8 @@ export class StreamService {
 
   /** Stops every session, including those still queued or launching (tray "Stop all"). */
   async stopAll(reason: StreamEndReason = 'stopped'): Promise<void> {
-    const cameras = new Set([...this.entries.keys(), ...this.queues.busyKeys()]);
-    await Promise.all([...cameras].map((id) => this.stop(id, reason)));
+    const keys = new Set([...this.entries.keys(), ...this.queues.busyKeys()]);
+    await Promise.all([...keys].map((key) => this.stopKey(key, reason)));
   }
 
   /**

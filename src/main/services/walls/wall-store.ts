@@ -42,6 +42,8 @@ export interface WallStoreOptions {
  */
 export class WallStore {
   private walls: Wall[] = [];
+  /** The walls as pages were last told (JSON), so an unrelated camera change says nothing. */
+  private told = '[]';
   private readonly writes = new SerialRunner();
   private readonly opts: WallStoreOptions;
 
@@ -65,6 +67,7 @@ export class WallStore {
       const parsed = fileSchema.safeParse(JSON.parse(text));
       if (parsed.success) {
         this.walls = parsed.data.walls;
+        this.told = JSON.stringify(this.list());
         return [];
       }
       problem = parsed.error.issues[0]?.message ?? 'not a walls file';
@@ -121,9 +124,18 @@ export class WallStore {
     });
   }
 
-  /** The camera list changed: pages see the walls without the cameras that left it. */
+  /**
+   * The camera list changed: pages see the walls without the cameras that left it (or with
+   * one whose removal was undone). Told only when a wall's cameras did change.
+   */
   camerasChanged(): void {
-    this.opts.onChange?.(this.list());
+    const list = this.list();
+    if (JSON.stringify(list) !== this.told) this.tell(list);
+  }
+
+  private tell(list: Wall[]): void {
+    this.told = JSON.stringify(list);
+    this.opts.onChange?.(list);
   }
 
   private present(wall: Wall): Wall {
@@ -192,6 +204,6 @@ export class WallStore {
       }
     }
     this.walls = kept;
-    this.opts.onChange?.(this.list());
+    this.tell(this.list());
   }
 }

@@ -131,7 +131,11 @@ export function CameraDialog({
 
   const source = (): CameraInputSource =>
     tab === 'rtsp'
-      ? { kind: 'rtsp', url: fields.url.trim() }
+      ? {
+          kind: 'rtsp',
+          url: fields.url.trim(),
+          ...(fields.subUrl.trim() ? { subUrl: fields.subUrl.trim() } : {}),
+        }
       : {
           kind: 'onvif',
           host: fields.host.trim(),

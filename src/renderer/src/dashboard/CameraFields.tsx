@@ -31,6 +31,8 @@ export interface Fields {
   port: string;
   profile: 'main' | 'sub';
   url: string;
+  /** The camera's second, smaller stream (optional; small wall tiles play it). */
+  subUrl: string;
   username: string;
   password: string;
   options: CameraOptions;
@@ -45,6 +47,7 @@ export function initialFields(camera: Camera | undefined): Fields {
     port: source?.kind === 'onvif' ? String(source.port) : '80',
     profile: source?.kind === 'onvif' ? source.profile : 'main',
     url: source?.kind === 'rtsp' ? source.url : '',
+    subUrl: source?.kind === 'rtsp' ? (source.subUrl ?? '') : '',
     username: camera?.username ?? '',
     password: '',
     options: camera?.options ?? DEFAULT_CAMERA_OPTIONS,
@@ -144,6 +147,23 @@ export function CameraFields({
         </label>
       )}
       <Note id={`${ids}-address`} text={addressNote} />
+      {kind === 'rtsp' ? (
+        <>
+          <label>
+            Sub stream URL (optional)
+            <input
+              value={fields.subUrl}
+              onChange={(e) => set('subUrl', e.target.value)}
+              placeholder="rtsp://192.168.1.20:554/stream2"
+              aria-describedby={`${ids}-sub`}
+            />
+          </label>
+          <Note
+            id={`${ids}-sub`}
+            text="The camera's smaller stream, if it has one: small tiles of a wall play it, which saves this computer's work."
+          />
+        </>
+      ) : null}
       <div className="row">
         <label className="grow">
           Username

@@ -70,8 +70,11 @@ export const useDashboard = create<DashboardState>()((set) => ({
     }),
   setSnapshotError: (cameraId, message) =>
     set((s) => ({ snapshotErrors: { ...s.snapshotErrors, [cameraId]: message } })),
+  // A card shows its camera's main stream (what its live window plays); a wall's sub stream of
+  // the same camera is another session.
   setStream: (info) =>
     set((s) => {
+      if (info.variant !== 'main') return {};
       const streams = { ...s.streams };
       if (ACTIVE.has(info.state)) streams[info.cameraId] = info;
       else delete streams[info.cameraId];
@@ -80,7 +83,7 @@ export const useDashboard = create<DashboardState>()((set) => ({
   replaceStreams: (list) =>
     set({
       streams: Object.fromEntries(
-        list.filter((i) => ACTIVE.has(i.state)).map((i) => [i.cameraId, i]),
+        list.filter((i) => i.variant === 'main' && ACTIVE.has(i.state)).map((i) => [i.cameraId, i]),
       ),
     }),
   setNotices: (notices) => set({ notices }),

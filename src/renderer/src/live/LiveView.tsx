@@ -14,6 +14,7 @@ import { RecordControl } from './RecordControl';
 import { ToastRegion, useToasts } from '../common/Toast';
 import { PtzPad } from './PtzPad';
 import { LiveHealth, usePlayerStart } from './LiveHealth';
+import { MiniControls, useLiveWindowMode, WindowModeButtons } from './MiniPlayer';
 import type { Camera } from '../../../shared/cameras';
 
 export { failureText, lastPictureLabel, shortStatus, statusLine } from './status-text';
@@ -52,6 +53,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const [muted, setMuted] = useState(true);
   const [showStats, setShowStats] = useState(false);
   const toasts = useToasts();
+  const windowMode = useLiveWindowMode((e) => toasts.show({ kind: 'error', text: messageOf(e) }));
   const [paused, setPaused] = useState(false);
   const now = useNow(250);
   const live = info?.state === 'live' ? info.url : null;
@@ -78,7 +80,8 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   useEffect(() => {
     const api = vigil();
     const off = api.streams.onState((next) => {
-      if (next.cameraId === cameraId) setInfo(next);
+      // A wall's sub stream of this camera is another session: the window plays the main one.
+      if (next.cameraId === cameraId && next.variant === 'main') setInfo(next);
     });
     const offChanged = api.cameras.onChanged((cameras) => {
       const camera = cameras.find((c) => c.id === cameraId);
@@ -225,7 +228,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const still = !playing && player.lastFrame ? player.lastFrame : null;
 
   return (
-    <main className={`live live-${state}`}>
+    <main className={`live live-${state}${windowMode.mode.mini ? ' live-mini' : ''}`}>
       <h1 className="visually-hidden">{name}</h1>
       <div className="stage" ref={stageRef}>
         <video
@@ -325,6 +328,9 @@ export function LiveView({ cameraId }: { cameraId: string }) {
             onClose={() => setShowHealth(false)}
           />
         ) : null}
+        {windowMode.mode.mini ? (
+          <MiniControls windowMode={windowMode} onStop={stop} canStop={running} />
+        ) : null}
       </div>
       <footer className="controls">
         {/* Two groups, so a narrow window wraps the buttons onto their own row, all reachable. */}
@@ -376,6 +382,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
           >
             Health
           </button>
+          <WindowModeButtons windowMode={windowMode} />
           <button onClick={toggleFullscreen} title="Fullscreen (F)" disabled={over}>
             Fullscreen
           </button>

@@ -13,9 +13,13 @@ import { ToastRegion, useToasts } from '../common/Toast';
 import { vigil } from '../common/vigil';
 import { gridFor, neighbour, reorder, visibleCameras } from './layout';
 import { useWallStore } from './store';
+import { KeepUpNotice } from './KeepUpNotice';
 import { useKiosk } from './use-kiosk';
+import { useKeepUp } from './use-keep-up';
 import { useWallEvents } from './use-wall-events';
 import { useWallStreams } from './use-wall-streams';
+import { tileVariant } from './tile-variant';
+import type { StreamVariant } from '../../../shared/streams';
 import { WallTile } from './WallTile';
 import { WallToolbar } from './WallToolbar';
 
@@ -65,7 +69,6 @@ export function WallView({ wallId }: { wallId: string }) {
   const wall = useWallStore((s) => s.wall);
   const gone = useWallStore((s) => s.gone);
   const visible = useMemo(() => (wall ? visibleCameras(wall) : []), [wall]);
-  const { streamOf, play } = useWallStreams(visible);
   const { toasts, show: showToast, dismiss: dismissToast } = useToasts();
   const { kiosk, setKiosk, cursorHidden } = useKiosk();
   const stageRef = useRef<HTMLElement | null>(null);
@@ -86,6 +89,25 @@ export function WallView({ wallId }: { wallId: string }) {
   // bar whose button had the focus.
   const focusAfterRender = useRef<string | null>(null);
   const grid = gridFor(wall?.layout ?? '1', visible.length, size.width, size.height);
+  const cameras = useWallStore((s) => s.cameras);
+  const tileWidth = size.width / Math.max(1, grid.columns);
+  // Small tiles play a camera's sub stream, the enlarged one its main stream; nothing starts
+  // before the grid has a size (a first guess would start a stream only to switch it).
+  const variantOf = useCallback(
+    (cameraId: string): StreamVariant | null => {
+      const hasSubStream = cameras[cameraId]?.hasSubStream ?? false;
+      if (hasSubStream && size.width === 0) return null;
+      return tileVariant({
+        hasSubStream,
+        enlarged: enlarged === cameraId,
+        tileWidth,
+        pixelRatio: window.devicePixelRatio,
+      });
+    },
+    [cameras, enlarged, tileWidth, size.width],
+  );
+  const { streamOf, play } = useWallStreams(visible, variantOf);
+  const keepUp = useKeepUp(gridElement, (id) => streamOf(id).info?.sessionId ?? null);
 
   useLayoutEffect(() => {
     const cameraId = focusAfterRender.current;
@@ -281,6 +303,7 @@ export function WallView({ wallId }: { wallId: string }) {
           onKiosk={enterKiosk}
         />
       )}
+      <KeepUpNotice text={keepUp} />
       {visible.length === 0 ? (
         <p className="wall-view-message">
           This wall has no cameras. Edit it on the dashboard to choose some.

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Camera, CameraStatus } from '../../../shared/cameras';
-import type { StreamInfo } from '../../../shared/streams';
+import type { StreamInfo, StreamVariant } from '../../../shared/streams';
 import { messageOf } from '../common/format';
 import { vigil } from '../common/vigil';
 import { useWallStore } from './store';
@@ -39,8 +39,16 @@ export function tileDuration(camera: Camera | undefined): number {
  * camera that leaves the visible tiles (a smaller layout, a camera taken off the wall) is
  * released at once (`streams:stop` lets go of this window's hold only); the window closing
  * releases the rest in main.
+ *
+ * `variantOf` says which of a camera's streams its tile wants (the sub stream while small): a
+ * tile whose wish changes lets go of the stream it holds and asks for the other; its player
+ * keeps the last frame on screen meanwhile.
  */
-export function useWallStreams(visible: readonly string[]) {
+export function useWallStreams(
+  visible: readonly string[],
+  /** Null: not known yet (the grid has no size): the tile waits. */
+  variantOf: (cameraId: string) => StreamVariant | null = () => 'main',
+) {
   const cameras = useWallStore((s) => s.cameras);
   const statuses = useWallStore((s) => s.statuses);
   const statusesKnown = useWallStore((s) => s.statusesKnown);
@@ -48,47 +56,58 @@ export function useWallStreams(visible: readonly string[]) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   // The ref decides (React's development double effects must not start twice); the state
   // mirrors it for rendering.
-  const held = useRef(new Set<string>());
+  const held = useRef(new Map<string, StreamVariant>());
   const [requested, setRequested] = useState<ReadonlySet<string>>(new Set());
   const lastStatus = useRef(new Map<string, CameraStatus['state'] | undefined>());
   const camerasRef = useRef(cameras);
   camerasRef.current = cameras;
 
-  const start = useCallback((cameraId: string, durationSec: number) => {
-    held.current.add(cameraId);
-    setRequested(new Set(held.current));
+  const start = useCallback((cameraId: string, durationSec: number, variant: StreamVariant) => {
+    const before = held.current.get(cameraId);
+    // The other stream of the camera: this window's hold on it goes (main stops it when no
+    // other window holds it).
+    if (before !== undefined && before !== variant)
+      vigil()
+        .streams.stop(cameraId, { variant: before })
+        .catch(() => undefined);
+    held.current.set(cameraId, variant);
+    setRequested(new Set(held.current.keys()));
     // A new request: the old session's end or failure is no longer what the tile shows.
     setStreams((s) => without(s, cameraId));
     setErrors((e) => without(e, cameraId));
     vigil()
-      .streams.start(cameraId, { durationSec })
+      .streams.start(cameraId, { durationSec, ...(variant === 'sub' ? { variant } : {}) })
       .then((first) => {
-        if (!held.current.has(cameraId)) return;
+        if (held.current.get(cameraId) !== variant) return;
         // An event about this session may have overtaken the answer: keep the newer word.
         setStreams((s) =>
           s[cameraId]?.sessionId === first.sessionId ? s : { ...s, [cameraId]: first },
         );
       })
       .catch((error: unknown) => {
-        if (held.current.has(cameraId)) setErrors((e) => ({ ...e, [cameraId]: messageOf(error) }));
+        if (held.current.get(cameraId) === variant)
+          setErrors((e) => ({ ...e, [cameraId]: messageOf(error) }));
       });
   }, []);
 
   const release = useCallback((cameraId: string) => {
+    const variant = held.current.get(cameraId) ?? 'main';
     held.current.delete(cameraId);
-    setRequested(new Set(held.current));
+    setRequested(new Set(held.current.keys()));
     setStreams((s) => without(s, cameraId));
     setErrors((e) => without(e, cameraId));
     // Nothing to tell: the tile is gone, and a hold main still has ends with the window.
-    vigil()
-      .streams.stop(cameraId)
-      .catch(() => undefined);
+    const api = vigil().streams;
+    (variant === 'sub' ? api.stop(cameraId, { variant }) : api.stop(cameraId)).catch(
+      () => undefined,
+    );
   }, []);
 
   useEffect(
     () =>
       vigil().streams.onState((next) => {
-        if (held.current.has(next.cameraId)) setStreams((s) => ({ ...s, [next.cameraId]: next }));
+        if (held.current.get(next.cameraId) === next.variant)
+          setStreams((s) => ({ ...s, [next.cameraId]: next }));
       }),
     [],
   );
@@ -96,27 +115,41 @@ export function useWallStreams(visible: readonly string[]) {
   const visibleKey = visible.join('\n');
   useEffect(() => {
     const shown = new Set(visible);
-    for (const cameraId of [...held.current]) if (!shown.has(cameraId)) release(cameraId);
+    for (const cameraId of [...held.current.keys()]) if (!shown.has(cameraId)) release(cameraId);
     for (const cameraId of visible) {
       const camera = cameras[cameraId];
       const state = statuses[cameraId]?.state;
       const before = lastStatus.current.get(cameraId);
       lastStatus.current.set(cameraId, state);
-      if (!camera || camera.options.battery || !statusesKnown) continue;
-      if (!held.current.has(cameraId)) {
-        if (startsByItself(statuses[cameraId])) start(cameraId, 0);
+      if (!camera || !statusesKnown) continue;
+      const wanted = variantOf(cameraId);
+      if (wanted === null) continue;
+      const holding = held.current.get(cameraId);
+      if (camera.options.battery) {
+        // Played on click; a tile that grew or shrank meanwhile switches, for the time asked.
+        if (holding !== undefined && holding !== wanted)
+          start(cameraId, tileDuration(camera), wanted);
+        continue;
+      }
+      if (holding === undefined) {
+        if (startsByItself(statuses[cameraId])) start(cameraId, 0, wanted);
+        continue;
+      }
+      if (holding !== wanted) {
+        start(cameraId, 0, wanted);
         continue;
       }
       const broken = streams[cameraId]?.state === 'failed' || errors[cameraId] !== undefined;
-      if (broken && state === 'online' && before !== 'online') start(cameraId, 0);
+      if (broken && state === 'online' && before !== 'online') start(cameraId, 0, wanted);
     }
     // `visible` is read through its key: a new array of the same ids is no change.
-  }, [visibleKey, cameras, statuses, statusesKnown, streams, errors, start, release]);
+  }, [visibleKey, cameras, statuses, statusesKnown, streams, errors, start, release, variantOf]);
 
   /** Starts (or starts again) a tile's stream: a battery camera for its own duration. */
   const play = useCallback(
-    (cameraId: string) => start(cameraId, tileDuration(camerasRef.current[cameraId])),
-    [start],
+    (cameraId: string) =>
+      start(cameraId, tileDuration(camerasRef.current[cameraId]), variantOf(cameraId) ?? 'main'),
+    [start, variantOf],
   );
 
   const streamOf = useCallback(
