@@ -267,7 +267,11 @@ export function createVigilCore(opts: CoreOptions) {
     notices: (): CamerasNotice[] => notices,
     /** The handler behind the vigil-stream:// scheme; only pages of these origins may read. */
     hlsHandler: (allowedOrigins: readonly string[]): FetchHandler =>
-      createHlsHandler({ liveDirectory: (id) => streams.liveDirectory(id), allowedOrigins }),
+      createHlsHandler({
+        liveDirectory: (id) => streams.liveDirectory(id),
+        liveStream: (id) => streams.liveStream(id),
+        allowedOrigins,
+      }),
 
     /** Loads the cameras (collecting notices for the user) and cleans up after a crashed run. */
     async init(): Promise<void> {

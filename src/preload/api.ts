@@ -46,6 +46,7 @@ export function createVigilApi(transport: VigilTransport) {
       end: invoker(transport, 'streams:end'),
       extend: invoker(transport, 'streams:extend'),
       list: invoker(transport, 'streams:list'),
+      playable: invoker(transport, 'streams:playable'),
       health: invoker(transport, 'streams:health'),
       onState: subscriber(transport, 'stream:state'),
     },

@@ -18,7 +18,7 @@ import type { Wall, WallInput } from './walls';
 import type { LiveWindowMode } from './windows';
 import type { PtzCapabilities, PtzPreset, PtzVelocity } from './ptz';
 import type { RecordingFolder, RecordingInfo, StartRecordingOptions } from './recordings';
-import type { StartStreamOptions, StreamInfo, StreamTarget } from './streams';
+import type { PlayableCodec, StartStreamOptions, StreamInfo, StreamTarget } from './streams';
 
 /** Every request a renderer can make of main: channel → handler signature. */
 export interface InvokeMap {
@@ -29,6 +29,11 @@ export interface InvokeMap {
   'streams:end': (cameraId: string) => void;
   'streams:extend': (cameraId: string, seconds: number) => StreamInfo;
   'streams:list': () => StreamInfo[];
+  /**
+   * What this page's platform plays through Media Source beyond H.264 (H.265 where Electron's
+   * Chromium has a decoder): such cameras are copied instead of transcoded from then on.
+   */
+  'streams:playable': (codecs: PlayableCodec[]) => void;
   'walls:list': () => Wall[];
   'walls:add': (input: WallInput) => Wall;
   /** Saves a wall's name, layout, cameras (their order) and start-up choice. */
@@ -154,6 +159,7 @@ export const INVOKE_CHANNELS = [
   'streams:end',
   'streams:extend',
   'streams:list',
+  'streams:playable',
   'streams:health',
   'walls:list',
   'walls:add',

@@ -36,6 +36,12 @@ export interface StreamInfo {
   state: StreamState;
   /** Playlist URL on the app's stream scheme; set only while `live`. */
   url: string | null;
+  /**
+   * The low-latency stream (fragmented MP4, one fragment per frame, for Media Source) on the
+   * app's stream scheme; set only while `live` and when the camera's video is copied (not
+   * transcoded). `url` stays the fallback.
+   */
+  liveUrl: string | null;
   startedAt: number;
   /**
    * Epoch ms when main ends the session. Counted from the first picture, so null while
@@ -67,6 +73,10 @@ export interface StartStreamOptions {
   variant?: StreamVariant;
 }
 
+/** Codecs a page may report it plays beyond H.264 (which every Chromium plays). */
+export const PLAYABLE_CODECS = ['h265'] as const;
+export type PlayableCodec = (typeof PLAYABLE_CODECS)[number];
+
 /** Which stream of a camera a stop or release is about. */
 export interface StreamTarget {
   variant?: StreamVariant;
@@ -96,4 +106,11 @@ export const MAX_STREAM_DURATION_SEC = 24 * 60 * 60;
 
 export function streamUrl(sessionId: string): string {
   return `${STREAM_SCHEME}://${sessionId}/${PLAYLIST_NAME}`;
+}
+
+/** The low-latency stream's file name inside a session (never a file: main streams it). */
+export const LIVE_STREAM_NAME = 'live.mp4';
+
+export function liveStreamUrl(sessionId: string): string {
+  return `${STREAM_SCHEME}://${sessionId}/${LIVE_STREAM_NAME}`;
 }

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable, pipeline } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FetchHandler } from '../../src/main/services/streaming/hls-handler';
 import { privilegesOf, type SchemePrivileges } from '../../src/main/web/policy';
 import { STREAM_SCHEME } from '../../src/shared/streams';
@@ -21,6 +23,12 @@ export interface ServeOptions {
  * scheme declared without `corsEnabled` is refused before the handler runs
  * (electron/electron#51152), and the browser then also checks the handler's
  * Access-Control-Allow-Origin, which Electron would not.
+ *
+ * Bodies stream the way Electron streams them: protocol.handle hands the response body to its
+ * stream loader as `Readable.fromWeb(body)` (lib/browser/api/protocol.ts), which passes each
+ * chunk on as it comes; when the page lets go (a closed window, an aborted fetch) the loader
+ * destroys that Readable (NodeStreamLoader's destructor in shell/browser/net/node_stream_loader.cc),
+ * and destroying it cancels the web stream. Here a client that disconnects does the same.
  */
 export async function serveOverHttp(
   handler: FetchHandler,
@@ -57,9 +65,17 @@ export async function serveOverHttp(
       return;
     }
     handler(request)
-      .then(async (response) => {
+      .then((response) => {
         res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-        res.end(Buffer.from(await response.arrayBuffer()));
+        if (!response.body) {
+          res.end();
+          return;
+        }
+        // pipeline destroys the Readable when the client goes (res closes early), and that
+        // cancels the handler's stream; a body that errors cuts the response off (Electron:
+        // ERR_FAILED), as a page would see it.
+        const body = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
+        pipeline(body, res, () => undefined);
       })
       .catch((error: unknown) => {
         res.writeHead(500);

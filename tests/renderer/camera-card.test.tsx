@@ -33,6 +33,7 @@ const stream = (overrides: Partial<StreamInfo>): StreamInfo => ({
   sessionId: 's',
   state: 'live',
   url: 'vigil-stream://s/index.m3u8',
+  liveUrl: null,
   startedAt: NOW - 20_000,
   deadline: NOW + 42_000,
   timeLimitSec: 60,

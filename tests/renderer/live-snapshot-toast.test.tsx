@@ -30,6 +30,7 @@ const live: StreamInfo = {
   sessionId: 's1',
   state: 'live',
   url: 'vigil-stream://s1/index.m3u8',
+  liveUrl: null,
   startedAt: 0,
   deadline: null,
   timeLimitSec: null,

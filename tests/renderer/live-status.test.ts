@@ -8,6 +8,7 @@ const info = (overrides: Partial<StreamInfo>): StreamInfo => ({
   sessionId: 's',
   state: 'live',
   url: 'x',
+  liveUrl: null,
   startedAt: 0,
   deadline: 60_000,
   timeLimitSec: 60,

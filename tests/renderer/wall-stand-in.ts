@@ -57,6 +57,7 @@ export function session(cameraId: string, overrides: Partial<StreamInfo> = {}): 
     sessionId: `s-${cameraId}`,
     state: 'starting',
     url: null,
+    liveUrl: null,
     startedAt: 0,
     deadline: null,
     timeLimitSec: null,

@@ -132,3 +132,81 @@ describe('HLS handler', () => {
     });
   });
 });
+
+describe('live.mp4 (the low-latency stream)', () => {
+  const asked: string[] = [];
+  /** An endless body that says which session it is and records its cancel. */
+  const streams = new Map<string, { cancelled: boolean }>();
+  const liveHandler = createHlsHandler({
+    liveDirectory: (id) => (id === live || id === other ? join(root, id) : undefined),
+    liveStream: (id) => {
+      asked.push(id);
+      if (id !== live) return undefined;
+      const state = { cancelled: false };
+      streams.set(id, state);
+      return new ReadableStream<Uint8Array>({
+        start: (c) => c.enqueue(new TextEncoder().encode(`fmp4 of ${id}`)),
+        cancel: () => {
+          state.cancelled = true;
+        },
+      });
+    },
+    allowedOrigins: ['vigil-app://renderer'],
+  });
+  const getLive = (url: string, init: RequestInit = {}) => liveHandler(new Request(url, init));
+  // A file of that name in the session folder is never what live.mp4 serves.
+  writeFileSync(join(root, other, 'live.mp4'), 'a file on disk');
+
+  it('streams the session’s live body as video/mp4, never cached or sniffed, our origin named', async () => {
+    const response = await getLive(`vigil-stream://${live}/live.mp4`, {
+      headers: { origin: 'vigil-app://renderer' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('access-control-allow-origin')).toBe('vigil-app://renderer');
+    expect(response.headers.get('vary')).toBe('Origin');
+    expect(response.headers.get('content-length')).toBeNull();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe(`fmp4 of ${live}`);
+    await reader.cancel();
+    expect(streams.get(live)?.cancelled).toBe(true);
+  });
+
+  it('is a 404 (our origin named) for a session without a live stream, never a file on disk', async () => {
+    const response = await getLive(`vigil-stream://${other}/live.mp4`, {
+      headers: { origin: 'vigil-app://renderer' },
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('access-control-allow-origin')).toBe('vigil-app://renderer');
+    expect(await response.text()).not.toContain('a file on disk');
+    // The handler of a service without live streams: 404 too.
+    expect((await get(`vigil-stream://${live}/live.mp4`)).status).toBe(404);
+  });
+
+  const refused: Array<[string, string, RequestInit?]> = [
+    [
+      'a page of another origin',
+      `vigil-stream://${live}/live.mp4`,
+      { headers: { origin: 'https://evil.example' } },
+    ],
+    ['POST', `vigil-stream://${live}/live.mp4`, { method: 'POST' }],
+    ['not a session id', 'vigil-stream://not-a-uuid/live.mp4'],
+    ['a query string', `vigil-stream://${live}/live.mp4?x=1`],
+    ['an encoded dot', `vigil-stream://${live}/live%2emp4`],
+    ['dot-dot', `vigil-stream://${other}/../${live}/live.mp4`],
+    ['another name', `vigil-stream://${live}/live.mp4.tmp`],
+    ['uppercase', `vigil-stream://${live}/LIVE.mp4`],
+    ['a sub-path', `vigil-stream://${live}/x/live.mp4`],
+  ];
+
+  it.each(refused)('refuses %s before asking for a stream', async (_name, url, init) => {
+    const before = asked.length;
+    const response = await getLive(url, init);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(asked.length).toBe(before);
+    expect(await response.text()).not.toContain('fmp4 of');
+  });
+});

@@ -56,3 +56,79 @@ describe('the HTTP stand-in for vigil-stream:// is not a hole', () => {
     }
   });
 });
+
+describe('the HTTP stand-in streams bodies as Electron does', () => {
+  let cancelled: unknown[] = [];
+  const handler: FetchHandler = (req) => {
+    const name = new URL(req.url).pathname;
+    if (name === '/endless') {
+      // One chunk, then nothing more, ever: a live stream between two frames.
+      return Promise.resolve(
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start: (c) => c.enqueue(new TextEncoder().encode('first frame')),
+            cancel: (reason) => {
+              cancelled.push(reason ?? 'cancelled');
+            },
+          }),
+        ),
+      );
+    }
+    if (name === '/broken') {
+      return Promise.resolve(
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start: (c) => {
+              c.enqueue(new TextEncoder().encode('part'));
+              setTimeout(() => c.error(new Error('source gone')), 20);
+            },
+          }),
+        ),
+      );
+    }
+    return Promise.resolve(new Response('a whole file'));
+  };
+  let server: Awaited<ReturnType<typeof serveOverHttp>>;
+  beforeAll(async () => {
+    server = await serveOverHttp(handler);
+  });
+  afterAll(() => server.close());
+
+  function open(path: string) {
+    const { hostname, port } = new URL(server.origin);
+    const req = request({ hostname, port, path, method: 'GET' });
+    const events: string[] = [];
+    const first = new Promise<string>((resolve, reject) => {
+      req.on('response', (res) => {
+        res.on('data', (chunk: Buffer) => resolve(chunk.toString()));
+        res.on('end', () => events.push('end'));
+        res.on('aborted', () => events.push('aborted'));
+        res.on('error', () => events.push('error'));
+      });
+      req.on('error', reject);
+    });
+    req.end();
+    return { req, first, events };
+  }
+
+  it('delivers the first chunk of a body that never ends, and cancels it when the client goes', async () => {
+    cancelled = [];
+    const { req, first } = open('/abc/endless');
+    expect(await first).toBe('first frame');
+    expect(cancelled).toEqual([]);
+    req.destroy();
+    await expect.poll(() => cancelled.length, { timeout: 3000 }).toBe(1);
+  });
+
+  it('a whole body still arrives whole', async () => {
+    const reply = await rawGet(server.origin, '/abc/file');
+    expect(reply).toEqual({ status: 200, body: 'a whole file' });
+  });
+
+  it('a body that fails midway cuts the response off instead of ending it cleanly', async () => {
+    const { first, events } = open('/abc/broken');
+    expect(await first).toBe('part');
+    await expect.poll(() => events.length, { timeout: 3000 }).toBeGreaterThan(0);
+    expect(events).not.toContain('end');
+  });
+});

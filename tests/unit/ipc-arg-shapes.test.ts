@@ -56,6 +56,7 @@ const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
   'streams:end': { full: ['demo'], required: 1 },
   'streams:extend': { full: ['demo', 60], required: 2 },
   'streams:list': { full: [], required: 0 },
+  'streams:playable': { full: [['h265']], required: 1, more: [[[]]] },
   'streams:health': { full: ['demo'], required: 1 },
   'walls:list': { full: [], required: 0 },
   'walls:add': {

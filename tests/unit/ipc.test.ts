@@ -28,6 +28,7 @@ const info: StreamInfo = {
   sessionId: 's',
   state: 'starting',
   url: null,
+  liveUrl: null,
   startedAt: 1,
   deadline: null,
   timeLimitSec: 60,

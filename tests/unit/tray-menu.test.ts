@@ -28,6 +28,7 @@ const stream = (cameraId: string, o: Partial<StreamInfo> = {}): StreamInfo => ({
   sessionId: cameraId,
   state: 'live',
   url: 'x',
+  liveUrl: null,
   startedAt: 0,
   deadline: 42_000,
   timeLimitSec: 60,

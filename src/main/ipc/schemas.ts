@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { InvokeArgs, InvokeChannel } from '../../shared/ipc-contract';
 import { MAX_CAMERA_NAME } from '../../shared/cameras';
 import { MAX_PRESET_NAME } from '../../shared/ptz';
-import { MAX_STREAM_DURATION_SEC } from '../../shared/streams';
+import { MAX_STREAM_DURATION_SEC, PLAYABLE_CODECS } from '../../shared/streams';
 import { MAX_WALL_CAMERAS, MAX_WALL_NAME, WALL_LAYOUTS } from '../../shared/walls';
 
 const cameraId = z.string().min(1, 'A camera id is required.').max(200);
@@ -87,6 +87,7 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
   'streams:end': z.tuple([cameraId]),
   'streams:extend': z.tuple([cameraId, seconds]),
   'streams:list': z.tuple([]),
+  'streams:playable': z.tuple([z.array(z.enum(PLAYABLE_CODECS)).max(PLAYABLE_CODECS.length)]),
   'streams:health': z.tuple([cameraId]),
   'walls:list': z.tuple([]),
   'walls:add': z.tuple([wallInput]),

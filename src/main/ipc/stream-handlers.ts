@@ -32,5 +32,6 @@ export function registerStreamHandlers(
     streams.extend(cameraId, seconds),
   );
   router.handle('streams:list', () => streams.list());
+  router.handle('streams:playable', (_context, codecs) => streams.setPlayable(codecs));
   router.handle('streams:health', (_context, cameraId) => streams.health(cameraId));
 }

@@ -51,6 +51,63 @@ export interface FfmpegArgsOptions {
   hasDrawtext?: boolean;
   /** The font drawtext uses for the demo's clock; without it ffmpeg asks fontconfig. */
   demoFontFile?: string;
+  /**
+   * Also write the low-latency output (fragmented MP4 on LIVE_FD) when the video is copied.
+   * Never for transcoded video: a second output would run a second encoder.
+   */
+  liveOutput?: boolean;
+  /**
+   * The codecs the app's pages can play (MSE): copied, never transcoded. H.264 always; H.265
+   * where the platform decodes it (Electron's Chromium on macOS, Windows, some Linux).
+   */
+  playable?: readonly VideoCodec[];
+}
+
+/** What every Chromium plays. */
+export const ALWAYS_PLAYABLE: readonly VideoCodec[] = ['h264'];
+
+/** The file descriptor ffmpeg writes the low-latency fragmented MP4 to (stdout is -progress). */
+export const LIVE_FD = 3;
+
+/**
+ * The low-latency output: fragmented MP4 on a pipe, one fragment per sample. Measured with
+ * ffmpeg 5.1 copying an RTSP camera: `frag_every_frame` cuts a fragment before the next
+ * packet is known, so a sample's duration is unknown ("Packet duration: -3600 … out of
+ * range", "pts has no value", every frame); `frag_duration 1` cuts as soon as the fragment
+ * holds a sample and the next packet arrives (one frame later), with clean timestamps.
+ * `empty_moov`: the init segment comes first, before any sample; `default_base_moof`: each
+ * fragment's offsets are its own (what MSE wants). Packets are flushed to the pipe at once.
+ */
+function liveOutput(): string[] {
+  return [
+    '-f',
+    'mp4',
+    '-movflags',
+    '+empty_moov+default_base_moof',
+    '-frag_duration',
+    '1',
+    '-flush_packets',
+    '1',
+    `pipe:${String(LIVE_FD)}`,
+  ];
+}
+
+/** True when buildFfmpegArgs with these options writes the low-latency output. */
+export function writesLiveOutput(options: FfmpegArgsOptions): boolean {
+  if (!options.liveOutput || options.source.kind !== 'rtsp') return false;
+  const codec = options.knownCodec ?? options.source.videoCodec ?? 'h264';
+  return copiesVideo(codec, options.hls ?? VIGIL_HLS, options.playable);
+}
+
+/** Whether a camera's video is copied (the pages play it) rather than transcoded to H.264. */
+export function copiesVideo(
+  codec: VideoCodec,
+  hls: HlsProfile,
+  playable: readonly VideoCodec[] = ALWAYS_PLAYABLE,
+): boolean {
+  return (
+    (codec === 'h264' || (codec === 'h265' && playable.includes('h265'))) && !hls.transcodeKbps
+  );
 }
 
 // Reads quickly: a small probe saves ~150 ms; never -fflags nobuffer (it costs a GOP).
@@ -229,19 +286,20 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
   // Transcoded video gets a keyframe per segment, but not more than one a second.
   const keyframeEvery = Math.max(1, hls.segmentSeconds);
   const keyframes = ['-force_key_frames', `expr:gte(t,n_forced*${String(keyframeEvery)})`];
-  const video =
-    codec === 'h264' && !hls.transcodeKbps
-      ? ['-c:v', 'copy']
-      : // Chromium cannot play H.265 or MJPEG: make H.264 with a keyframe per segment.
-        [...X264, ...keyframes, '-b:v', `${String(hls.transcodeKbps ?? 2500)}k`];
+  const video = copiesVideo(codec, hls, options.playable)
+    ? // H.265 gets the hvc1 tag: MSE and Safari-style players take hvc1, not hev1.
+      ['-c:v', 'copy', ...(codec === 'h265' ? ['-tag:v', 'hvc1'] : [])]
+    : // This platform cannot play it (H.265 here, MJPEG anywhere): H.264, a keyframe per segment.
+      [...X264, ...keyframes, '-b:v', `${String(hls.transcodeKbps ?? 2500)}k`];
   const audio = source.audio === false ? ['-an'] : ['-map', '0:a:0?', '-c:a', 'aac', '-b:a', '64k'];
+  // Each output names its streams and codecs again; video is copied twice (no cost), audio
+  // encoded twice (AAC at 64k: about 1 % of a core).
+  const streams = ['-map', '0:v:0', ...video, ...audio];
   return [
     ...head,
     ...inputListArgs(options.inputList, hls.fastProbe),
-    '-map',
-    '0:v:0',
-    ...video,
-    ...audio,
+    ...streams,
     ...hlsOutput(options.outDir, hls),
+    ...(writesLiveOutput(options) ? [...streams, ...liveOutput()] : []),
   ];
 }

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import { LIVE_FD } from './ffmpeg-args';
 import { writePidFile, type FfmpegChild, type SpawnFn } from './process-guard';
 
 /** How one ffmpeg run ended. */
@@ -28,10 +30,16 @@ export interface FfmpegRunOptions {
   onStderrLine?: (line: string) => void;
   /** Each chunk of `-progress pipe:1` output. */
   onProgress?: (progress: FfmpegProgress) => void;
+  /**
+   * The low-latency output's bytes (LIVE_FD, a fourth pipe). Node passes pipes beyond stdio on
+   * Windows too (libuv hands the child its CRT descriptors), which ffmpeg's `pipe:N` opens.
+   */
+  onMedia?: (chunk: Buffer) => void;
   log?: (line: string) => void;
 }
 
 const STDERR_TAIL_LINES = 40;
+const SEGMENT_CHATTER = /^\[hls @ 0x[0-9a-f]+\] Opening '.*' for writing$/;
 
 /**
  * One supervised ffmpeg process: spawned (through the process guard's spawn), its PID on
@@ -48,7 +56,7 @@ export class FfmpegRun {
 
   constructor(options: FfmpegRunOptions) {
     const child = options.spawn(options.command, options.args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: options.onMedia ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
     this.child = child;
@@ -58,6 +66,14 @@ export class FfmpegRun {
     child.stdin.on('error', () => {
       // ffmpeg may exit before it reads our 'q'; the ladder goes on to signals.
     });
+    const onMedia = options.onMedia;
+    const media = child.stdio[LIVE_FD] as Readable | null | undefined;
+    if (onMedia && media) {
+      media.on('data', (chunk: Buffer) => onMedia(chunk));
+      media.on('error', () => {
+        // The process is gone; its exit says why.
+      });
+    }
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => options.onProgress?.(this.readProgress(chunk)));
     let pending = '';
@@ -144,6 +160,10 @@ export class FfmpegRun {
   }
 
   private keep(line: string): void {
+    // The HLS muxer announces every segment and playlist it writes (8 lines a second with
+    // 0.25 s segments): chatter that would push the input's description and the real error
+    // out of the tail. Still passed to onStderrLine.
+    if (SEGMENT_CHATTER.test(line)) return;
     this.tail.push(line);
     if (this.tail.length > STDERR_TAIL_LINES) this.tail.shift();
   }

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PLAYLIST_NAME, STREAM_SCHEME } from '../../../shared/streams';
+import { LIVE_STREAM_NAME, PLAYLIST_NAME, STREAM_SCHEME } from '../../../shared/streams';
 import { INIT_NAME } from './ffmpeg-args';
 import { SESSION_ID_PATTERN } from './private-dir';
 
@@ -11,6 +11,11 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export interface HlsHandlerOptions {
   /** The directory of a live session, or undefined when there is none with that id. */
   liveDirectory: (sessionId: string) => string | undefined;
+  /**
+   * A new viewer's low-latency stream of a session (fragmented MP4, endless), or undefined when
+   * that session has none. Served as `live.mp4`; cancelled when the page lets go.
+   */
+  liveStream?: (sessionId: string) => ReadableStream<Uint8Array> | undefined;
   /**
    * The page origins that may read streams (our renderer's). A request whose Origin header
    * names another is refused; an allowed one is named in Access-Control-Allow-Origin (never *).
@@ -41,11 +46,27 @@ function refuse(status: number, text: string, origin: string | null = null): Res
 }
 
 /**
- * Serves the HLS files of live sessions, and nothing else: GET only, the session id as
- * host, one file name from a fixed set, no encoded characters, no symlinks, and only to our
- * own pages' origins.
+ * Serves the HLS files of live sessions and their low-latency stream (`live.mp4`), and nothing
+ * else: GET only, the session id as host, one file name from a fixed set, no encoded
+ * characters, no symlinks, and only to our own pages' origins.
  */
 export function createHlsHandler(options: HlsHandlerOptions): FetchHandler {
+  // Electron's protocol.handle passes the body on as Readable.fromWeb(body) (its
+  // lib/browser/api/protocol.ts): chunks reach the page as they come, and when the page lets go
+  // the loader destroys that stream, which cancels ours (shell/browser/net/node_stream_loader.cc).
+  const live = (sessionId: string, origin: string | null): Response => {
+    const body = options.liveStream?.(sessionId);
+    if (!body) return refuse(404, 'No live stream with this id.', origin);
+    return new Response(body, {
+      status: 200,
+      headers: {
+        'content-type': 'video/mp4',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...(origin !== null ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
+      },
+    });
+  };
   return async (request) => {
     if (request.method !== 'GET') return refuse(405, 'Only GET is allowed.');
     const origin = request.headers.get('origin');
@@ -68,6 +89,7 @@ export function createHlsHandler(options: HlsHandlerOptions): FetchHandler {
     const sessionId = url.hostname;
     const fileName = url.pathname.slice(1);
     if (!SESSION_ID_PATTERN.test(sessionId)) return deny(404, 'Not found.');
+    if (fileName === LIVE_STREAM_NAME) return live(sessionId, origin);
     const contentType = CONTENT_TYPES.find(([pattern]) => pattern.test(fileName))?.[1];
     if (!contentType) return deny(404, 'Not found.');
     const dir = options.liveDirectory(sessionId);

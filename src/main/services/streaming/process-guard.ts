@@ -16,7 +16,11 @@ export type FfmpegChild = ChildProcessByStdio<Writable, Readable, Readable>;
 export type SpawnFn = (
   command: string,
   args: readonly string[],
-  options: { stdio: ['pipe', 'pipe', 'pipe']; windowsHide: boolean },
+  /** A fourth pipe carries a session's low-latency output (see ffmpeg-args LIVE_FD). */
+  options: {
+    stdio: ['pipe', 'pipe', 'pipe'] | ['pipe', 'pipe', 'pipe', 'pipe'];
+    windowsHide: boolean;
+  },
 ) => FfmpegChild;
 
 /** Name of the file in a session (or grab) directory that records its ffmpeg's PID. */

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import {
   buildFfmpegArgs,
+  copiesVideo,
   INPUT_LIST_NAME,
   rtspInputList,
   VIGIL_HLS,
+  writesLiveOutput,
+  type FfmpegArgsOptions,
   type HlsProfile,
 } from './ffmpeg-args';
 import type { FfmpegBinary } from './ffmpeg-binary';
@@ -22,6 +25,10 @@ export interface RunPlanOptions {
   demoFontFile?: string;
   /** False once the demo's clock failed to draw on this machine: start without it. */
   demoClock?: boolean;
+  /** Also write the low-latency output (fragmented MP4 on a pipe) where video is copied. */
+  liveOutput?: boolean;
+  /** The codecs the pages can play, asked when a run is planned (see ffmpeg-args). */
+  playable?: () => readonly VideoCodec[];
 }
 
 /** What a session writes before a run: the run's arguments, and its private input list. */
@@ -29,6 +36,8 @@ export interface RunLaunch {
   args: string[];
   /** RTSP only: the ffconcat list naming the relay (written 0600 into the session folder). */
   inputList: { path: string; text: string } | null;
+  /** The run writes the low-latency output on LIVE_FD. */
+  live: boolean;
 }
 
 /** The change that may let the next run work after one ended before its first picture. */
@@ -76,7 +85,7 @@ export class RunPlan {
         }),
       };
     }
-    const args = buildFfmpegArgs({
+    const options: FfmpegArgsOptions = {
       source,
       ...(inputList ? { inputList: inputList.path } : {}),
       outDir: dir,
@@ -85,20 +94,35 @@ export class RunPlan {
       hasDrawtext: this.clock,
       ...(this.opts.demoFontFile ? { demoFontFile: this.opts.demoFontFile } : {}),
       hls: { ...(this.opts.hls ?? VIGIL_HLS), fastProbe },
-    });
-    return { args, inputList };
+      liveOutput: this.opts.liveOutput ?? false,
+      playable: this.playable(),
+    };
+    return { args: buildFfmpegArgs(options), inputList, live: writesLiveOutput(options) };
   }
 
   /**
-   * The camera sends `codec`: true when the run copying it must be replaced by one that
-   * transcodes to H.264 (Chromium plays no H.265 or MJPEG), which the next launch does.
+   * The camera sends `codec`: true when the running run must be replaced, which the next
+   * launch fixes: it copies a codec the pages cannot play (MJPEG, or H.265 where the platform
+   * has no decoder: transcode to H.264), or it copies H.265 it did not expect (relaunch with
+   * the hvc1 tag MSE wants).
    */
-  needsTranscode(codec: VideoCodec): boolean {
+  needsRelaunch(codec: VideoCodec): boolean {
     if (this.source.kind !== 'rtsp') return false;
-    const copying = (this.codec ?? this.source.videoCodec ?? 'h264') === 'h264';
-    if (codec === 'h264' || !copying) return false;
+    const hls = this.opts.hls ?? VIGIL_HLS;
+    const expected = this.codec ?? this.source.videoCodec ?? 'h264';
+    const playable = this.playable();
     this.codec = codec;
-    return true;
+    if (codec === expected || !copiesVideo(expected, hls, playable)) return false;
+    return !copiesVideo(codec, hls, playable) || codec === 'h265';
+  }
+
+  /** Whether a run would copy `codec` (the pages play it) rather than transcode it. */
+  copies(codec: VideoCodec): boolean {
+    return copiesVideo(codec, this.opts.hls ?? VIGIL_HLS, this.playable());
+  }
+
+  private playable(): readonly VideoCodec[] {
+    return this.opts.playable?.() ?? ['h264'];
   }
 
   /** A run ended before its first picture: the fix the next launch applies, if any. */

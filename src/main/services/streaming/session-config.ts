@@ -26,6 +26,13 @@ export interface SessionOptions {
   onCodec?: (codec: VideoCodec) => void;
   /** Told what each run does, for the camera's health panel. */
   observer?: SessionObserver;
+  /**
+   * Receives the low-latency output (fragmented MP4) of runs that write it; without a sink,
+   * runs write HLS only.
+   */
+  live?: LiveSink;
+  /** The codecs the pages can play, asked before each run (H.264 when not given). */
+  playable?: () => readonly VideoCodec[];
   log: (line: string) => void;
 }
 
@@ -38,6 +45,16 @@ export interface SessionObserver {
   launched(): void;
   line(line: string): void;
   flowing(): void;
+}
+
+/** Where a session's low-latency bytes go (the stream service's LiveHub). */
+export interface LiveSink {
+  /** A run that writes the output starts: what came before is another timeline. */
+  newRun(): void;
+  /** The run's bytes, as ffmpeg writes them (split anywhere). */
+  write(chunk: Buffer): void;
+  /** The session is over: every viewer's stream ends. */
+  end(): void;
 }
 
 /** How long each step of a session may take; tests shorten them. */

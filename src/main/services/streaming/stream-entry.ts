@@ -1,10 +1,12 @@
 import {
+  liveStreamUrl,
   streamUrl,
   type StreamEndReason,
   type StreamInfo,
   type StreamVariant,
 } from '../../../shared/streams';
 import type { HealthRecord } from '../health/health-record';
+import type { LiveHub } from './live-hub';
 import type { StreamDeadline } from './stream-deadline';
 import type { StreamSession } from './stream-session';
 
@@ -30,6 +32,8 @@ export interface Entry {
   overdue: boolean;
   /** What the health panel shows of this session. */
   health: HealthRecord;
+  /** The low-latency output's fan-out to viewers (init, the GOP since the last keyframe, live). */
+  live: LiveHub;
 }
 
 /**
@@ -49,13 +53,15 @@ export interface SessionOutput {
 export function entryInfo(entry: Entry): StreamInfo {
   const { session } = entry;
   const state = session.phase;
+  const playable = state === 'live' && !session.stopping;
   return {
     cameraId: entry.cameraId,
     variant: entry.variant,
     sessionId: session.id,
     state,
     // A failing session is still 'live' until its teardown ends: no URL to play by then.
-    url: state === 'live' && !session.stopping ? streamUrl(session.id) : null,
+    url: playable ? streamUrl(session.id) : null,
+    liveUrl: playable && session.lowLatency ? liveStreamUrl(session.id) : null,
     startedAt: entry.startedAt,
     deadline: entry.deadline.at,
     timeLimitSec: entry.deadline.limitSec,

@@ -15,6 +15,7 @@ import { HealthRecord } from '../health/health-record';
 import type { HlsProfile } from './ffmpeg-args';
 import { cachedUntilFailure, type FfmpegBinary } from './ffmpeg-binary';
 import { GuardedGrabs } from './guarded-grabs';
+import { LiveHub } from './live-hub';
 import { ensurePrivateRoot } from './private-dir';
 import { createGuardedSpawn, sweepLeftovers, type SpawnFn } from './process-guard';
 import type { SourceResolver, StreamSource, VideoCodec } from './source';
@@ -54,6 +55,11 @@ export interface StreamServiceOptions {
   hls?: HlsProfile;
   /** The font file for the demo camera's clock (ffmpeg may have no default font). */
   demoFontFile?: string;
+  /**
+   * Each session also writes the low-latency output (fragmented MP4 to viewers through main)
+   * where video is copied. Default true; the benchmark's classic setups turn it off.
+   */
+  lowLatency?: boolean;
   now?: () => number;
 }
 
@@ -83,6 +89,8 @@ export class StreamService {
   private readonly grabs: GuardedGrabs;
   /** False once drawtext failed on this machine: later demo sessions start without the clock. */
   private demoClock = true;
+  /** What the pages play (setPlayable); H.264 until a page says more. */
+  private playable: readonly VideoCodec[] = ['h264'];
   private readonly ffmpeg: () => Promise<FfmpegBinary>;
 
   constructor(opts: StreamServiceOptions) {
@@ -179,6 +187,7 @@ export class StreamService {
       stderr: () => entry.session.stderr,
     });
     this.healthRecords.set(key, health);
+    const live = new LiveHub();
     const entry: Entry = {
       cameraId,
       variant,
@@ -201,10 +210,13 @@ export class StreamService {
       keepers: new Set(),
       overdue: false,
       health,
+      live,
       session: new StreamSession({
         id,
         dir,
         observer: health,
+        ...(this.opts.lowLatency !== false ? { live } : {}),
+        playable: () => this.playable,
         source,
         binary,
         spawn,
@@ -378,6 +390,30 @@ export class StreamService {
         return session.dir;
     }
     return undefined;
+  }
+
+  /**
+   * A new viewer's low-latency stream of a session (its init, the picture since the last
+   * keyframe, then live), for the protocol handler; undefined when the session is not live or
+   * its run writes no low-latency output (transcoded video).
+   */
+  liveStream(sessionId: string): ReadableStream<Uint8Array> | undefined {
+    for (const entry of this.entries.values()) {
+      const { session } = entry;
+      if (session.id === sessionId && session.phase === 'live' && !session.stopping)
+        return session.lowLatency ? entry.live.subscribe() : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The codecs the app's pages can play, as a page measured them (MediaSource.isTypeSupported):
+   * H.265 is copied where the platform decodes it, transcoded elsewhere. Applies to runs
+   * planned from now on.
+   */
+  setPlayable(codecs: readonly VideoCodec[]): void {
+    this.playable = ['h264', ...codecs.filter((c) => c === 'h265')];
+    this.log(`pages play: ${this.playable.join(', ')}`);
   }
 
   /** A camera's session output for a recorder; undefined before its first picture and after it ends. */

@@ -66,6 +66,8 @@ export class StreamSession {
   private relaunching = false;
   private wentLive = false;
   private stopped: Promise<void> | null = null;
+  /** The current run writes the low-latency output, and its bytes still make sense. */
+  private liveRun = false;
 
   constructor(opts: SessionOptions) {
     this.opts = opts;
@@ -80,6 +82,8 @@ export class StreamSession {
       ...(opts.hls ? { hls: opts.hls } : {}),
       ...(opts.demoFontFile ? { demoFontFile: opts.demoFontFile } : {}),
       ...(opts.demoClock !== undefined ? { demoClock: opts.demoClock } : {}),
+      liveOutput: opts.live !== undefined,
+      ...(opts.playable ? { playable: opts.playable } : {}),
     });
     this.readiness = new HlsReadiness(
       this.dir,
@@ -91,6 +95,11 @@ export class StreamSession {
   /** True once the session is on its way to a final phase (stopped or failed). */
   get stopping(): boolean {
     return this.stopped !== null;
+  }
+
+  /** True while the current run feeds the low-latency output (video copied, not transcoded). */
+  get lowLatency(): boolean {
+    return this.liveRun && this.ffmpeg !== null;
   }
 
   /** The last lines ffmpeg printed, with credentials removed. */
@@ -221,7 +230,7 @@ export class StreamSession {
   }
 
   private launch(): void {
-    const { args, inputList } = this.plan.launch(this.dir, this.access?.relay?.url ?? null);
+    const { args, inputList, live } = this.plan.launch(this.dir, this.access?.relay?.url ?? null);
     // Private (0600, in the 0700 session directory) and gone with the directory.
     if (inputList) writeFileSync(inputList.path, inputList.text, { mode: 0o600 });
     this.spawnedAt = Date.now();
@@ -230,6 +239,9 @@ export class StreamSession {
     const readCodec = inputCodecReader((codec, name) => {
       if (run === this.ffmpeg) this.onInputCodec(codec, name);
     });
+    const sink = live ? this.opts.live : undefined;
+    this.liveRun = sink !== undefined;
+    sink?.newRun();
     // Only the current run's output counts: a replaced run's last lines speak of old settings.
     const run: FfmpegRun = new FfmpegRun({
       spawn: this.opts.spawn,
@@ -253,6 +265,25 @@ export class StreamSession {
         }
         this.onProgress(progress);
       },
+      ...(sink
+        ? {
+            onMedia: (chunk: Buffer) => {
+              if (run !== this.ffmpeg || !this.liveRun) return;
+              try {
+                sink.write(chunk);
+              } catch (error) {
+                // Bytes that are not MP4 boxes: this run's output is lost to viewers (they
+                // fall back to HLS); the next run starts it afresh.
+                this.liveRun = false;
+                sink.newRun();
+                this.opts.log(
+                  `session ${this.id}: low-latency output unreadable (${error instanceof Error ? error.message : String(error)})`,
+                );
+                this.opts.onChange();
+              }
+            },
+          }
+        : {}),
     });
     this.ffmpeg = run;
     this.lastRun = run;
@@ -264,9 +295,12 @@ export class StreamSession {
   private onInputCodec(codec: VideoCodec, name: string): void {
     if (this.source.kind !== 'rtsp') return;
     this.opts.onCodec?.(codec);
-    if (!this.relaunching && this.plan.needsTranscode(codec)) {
-      // Chromium cannot play it: relaunch once, transcoding to H.264.
-      this.opts.log(`session ${this.id}: camera sends ${name}, transcoding to H.264`);
+    if (!this.relaunching && this.plan.needsRelaunch(codec)) {
+      // The pages cannot play it (relaunch once, transcoding to H.264), or it is H.265 they
+      // play (relaunch once with its hvc1 tag).
+      this.opts.log(
+        `session ${this.id}: camera sends ${name}, ${this.plan.copies(codec) ? 'copying it' : 'transcoding to H.264'}`,
+      );
       void this.relaunch();
     }
   }
@@ -442,6 +476,8 @@ export class StreamSession {
   private async stopAs(final: 'ended' | 'failed'): Promise<void> {
     for (const timer of [this.startTimer, this.stallTimer, this.reconnectTimer])
       if (timer) clearTimeout(timer);
+    this.liveRun = false;
+    this.opts.live?.end();
     this.endKnocking();
     this.readiness.close();
     const run = this.ffmpeg;

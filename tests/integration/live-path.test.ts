@@ -1,0 +1,187 @@
+// The low-latency path in main (issue "Sub-second live" §1–§3): one ffmpeg per camera writes
+// HLS and, where it copies the video, fragmented MP4 on a pipe; main fans it out to each
+// viewer, who starts from the last keyframe (the GOP cache). Real ffmpeg, real fake cameras.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Fmp4LiveSplitter, type LivePiece } from '../../src/main/services/streaming/fmp4-live';
+import { hasGstreamerRtsp, startFakeCamera, stopAllFakeCameras } from '../fixtures/fake-camera';
+import { createHarness, type Harness } from '../helpers/stream-harness';
+
+const gst = hasGstreamerRtsp();
+if (!gst) console.warn('SKIP live path: GStreamer RTSP server is not installed');
+
+interface Received {
+  piece: LivePiece;
+  at: number;
+}
+
+/** Reads a viewer's stream into pieces with their arrival times, until `done` or the stream ends. */
+function reader(stream: ReadableStream<Uint8Array>) {
+  const pieces: Received[] = [];
+  const splitter = new Fmp4LiveSplitter();
+  const r = stream.getReader();
+  let ended = false;
+  const pump = (async () => {
+    for (;;) {
+      const { done, value } = await r.read();
+      if (done) break;
+      const at = Date.now();
+      for (const piece of splitter.push(Buffer.from(value))) pieces.push({ piece, at });
+    }
+    ended = true;
+  })();
+  return {
+    pieces,
+    get ended() {
+      return ended;
+    },
+    frames: () =>
+      pieces.reduce((n, p) => n + (p.piece.kind === 'fragment' ? p.piece.videoSamples : 0), 0),
+    cancel: async () => {
+      await r.cancel();
+      await pump.catch(() => undefined);
+    },
+    pump,
+  };
+}
+
+describe.runIf(gst)('the low-latency path', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.dispose();
+    h = undefined;
+    await stopAllFakeCameras();
+  });
+
+  it('a B-frame, 4 s GOP, AAC 44.1 kHz stereo camera: init first, then a keyframe, then every frame at the camera’s rate', async () => {
+    h = createHarness();
+    const camera = await startFakeCamera({
+      size: '640x360',
+      gop: 100,
+      bframes: 2,
+      audio: 'aac',
+      audioRate: 44100,
+      audioChannels: 2,
+    });
+    h.cameras.set('cam', { kind: 'rtsp', url: camera.url });
+    await h.service.start('cam', { viewer: 'v', durationSec: 0 });
+    const live = await h.waitFor('cam', 'live', 20_000);
+    expect(live.liveUrl).toBe(`vigil-stream://${live.sessionId}/live.mp4`);
+    const stream = h.service.liveStream(live.sessionId);
+    expect(stream).toBeDefined();
+    const viewer = reader(stream as ReadableStream<Uint8Array>);
+    await expect.poll(() => viewer.frames(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const t0 = Date.now();
+    const f0 = viewer.frames();
+    await new Promise((r) => setTimeout(r, 4_000));
+    const fps = ((viewer.frames() - f0) / (Date.now() - t0)) * 1000;
+    const [first, second] = viewer.pieces;
+    expect(first?.piece.kind).toBe('init');
+    expect(second?.piece.kind === 'fragment' && second.piece.keyframe).toBe(true);
+    // Every frame reaches the viewer: the camera sends 25 a second.
+    expect(fps).toBeGreaterThan(22);
+    expect(fps).toBeLessThan(28);
+    await viewer.cancel();
+  });
+
+  it('a viewer who joins a running session starts at the last keyframe at once, not at the next one (4 s GOP)', async () => {
+    h = createHarness();
+    const camera = await startFakeCamera({ size: '640x360', gop: 100, audio: 'none' });
+    h.cameras.set('cam', { kind: 'rtsp', url: camera.url });
+    await h.service.start('cam', { viewer: 'v', durationSec: 0 });
+    const live = await h.waitFor('cam', 'live', 20_000);
+    const firstViewer = reader(h.service.liveStream(live.sessionId) as ReadableStream<Uint8Array>);
+    // Half a GOP or more into the stream: the next keyframe is seconds away.
+    await expect.poll(() => firstViewer.frames(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const asked = Date.now();
+    const late = reader(h.service.liveStream(live.sessionId) as ReadableStream<Uint8Array>);
+    await expect.poll(() => late.frames(), { timeout: 5_000 }).toBeGreaterThan(10);
+    const [init, key] = late.pieces;
+    expect(init?.piece.kind).toBe('init');
+    expect(key?.piece.kind === 'fragment' && key.piece.keyframe).toBe(true);
+    // The cached GOP (1.5 s of frames and more) arrives together, long before the camera's
+    // next keyframe (up to 2.5 s later) could have.
+    expect((key?.at ?? Infinity) - asked).toBeLessThan(1_000);
+    await Promise.all([firstViewer.cancel(), late.cancel()]);
+  });
+
+  it('stopping the session ends every viewer’s stream, and a stopped session gives no new one', async () => {
+    h = createHarness();
+    const camera = await startFakeCamera({ size: '640x360', audio: 'none' });
+    h.cameras.set('cam', { kind: 'rtsp', url: camera.url });
+    await h.service.start('cam', { viewer: 'v', durationSec: 0 });
+    const live = await h.waitFor('cam', 'live', 20_000);
+    const a = reader(h.service.liveStream(live.sessionId) as ReadableStream<Uint8Array>);
+    const b = reader(h.service.liveStream(live.sessionId) as ReadableStream<Uint8Array>);
+    await expect.poll(() => a.frames() > 0 && b.frames() > 0, { timeout: 10_000 }).toBe(true);
+    await b.cancel();
+    await h.service.stop('cam');
+    await expect.poll(() => a.ended, { timeout: 5_000 }).toBe(true);
+    expect(h.service.liveStream(live.sessionId)).toBeUndefined();
+  });
+
+  it('a camera that comes back after a drop: the same viewer gets the new run’s init, then frames again', async () => {
+    h = createHarness();
+    const camera = await startFakeCamera({ size: '640x360', audio: 'none' });
+    h.cameras.set('cam', { kind: 'rtsp', url: camera.url });
+    await h.service.start('cam', { viewer: 'v', durationSec: 0 });
+    const live = await h.waitFor('cam', 'live', 20_000);
+    const viewer = reader(h.service.liveStream(live.sessionId) as ReadableStream<Uint8Array>);
+    await expect.poll(() => viewer.frames(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await camera.stop();
+    await h.waitFor('cam', 'reconnecting', 10_000);
+    const back = await startFakeCamera({ size: '640x360', audio: 'none', port: camera.port });
+    expect(back.port).toBe(camera.port);
+    await expect
+      .poll(() => viewer.pieces.filter((p) => p.piece.kind === 'init').length, { timeout: 20_000 })
+      .toBe(2);
+    const second = viewer.pieces.findIndex((p, i) => i > 0 && p.piece.kind === 'init');
+    await expect.poll(() => viewer.pieces.length, { timeout: 5_000 }).toBeGreaterThan(second + 1);
+    const next = viewer.pieces[second + 1]?.piece;
+    expect(next?.kind === 'fragment' && next.keyframe).toBe(true);
+    expect(viewer.ended).toBe(false);
+    await viewer.cancel();
+  });
+});
+
+describe.runIf(gst)(
+  'H.265 cameras: copied where the pages play H.265, transcoded where not',
+  () => {
+    let h: Harness | undefined;
+    afterEach(async () => {
+      await h?.dispose();
+      h = undefined;
+      await stopAllFakeCameras();
+    });
+
+    it('where the pages cannot play it (Debian Chromium): transcoded to H.264, HLS only, no low-latency stream', async () => {
+      h = createHarness();
+      const camera = await startFakeCamera({ size: '640x360', codec: 'h265', audio: 'none' });
+      h.cameras.set('cam', { kind: 'rtsp', url: camera.url });
+      await h.service.start('cam', { viewer: 'v', durationSec: 0 });
+      const live = await h.waitFor('cam', 'live', 30_000);
+      expect(live.url).not.toBeNull();
+      expect(live.liveUrl).toBeNull();
+      expect(h.service.liveStream(live.sessionId)).toBeUndefined();
+      expect(h.logs.some((l) => l.includes('transcoding to H.264'))).toBe(true);
+    });
+
+    it('where a page says it plays H.265: copied (hvc1), with the low-latency stream', async () => {
+      h = createHarness();
+      h.service.setPlayable(['h265']);
+      const camera = await startFakeCamera({ size: '640x360', codec: 'h265', audio: 'none' });
+      h.cameras.set('cam', { kind: 'rtsp', url: camera.url });
+      await h.service.start('cam', { viewer: 'v', durationSec: 0 });
+      const live = await h.waitFor('cam', 'live', 30_000);
+      expect(live.liveUrl).not.toBeNull();
+      expect(h.logs.some((l) => l.includes('copying it'))).toBe(true);
+      expect(h.logs.some((l) => l.includes('transcoding to H.264'))).toBe(false);
+      const viewer = reader(h.service.liveStream(live.sessionId) as ReadableStream<Uint8Array>);
+      await expect.poll(() => viewer.frames(), { timeout: 10_000 }).toBeGreaterThan(5);
+      const init = viewer.pieces[0]?.piece;
+      // The sample entry is hvc1: what MSE and the platform decoders take.
+      expect(init?.kind === 'init' && init.data.includes(Buffer.from('hvc1'))).toBe(true);
+      await viewer.cancel();
+    });
+  },
+);
