@@ -13,7 +13,7 @@ import {
   type ConsoleMessage,
   type Page,
 } from 'playwright-core';
-import { build, createServer as createViteServer, type ViteDevServer } from 'vite';
+import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import electronViteConfig from '../../electron.vite.config';
 import { createIpcRouter, type IpcMainLike, type InvokeEventLike } from '../../src/main/ipc/handle';
 import type { WindowPort } from '../../src/main/ipc/window-handlers';
@@ -31,11 +31,13 @@ import {
   contentSecurityPolicy,
   isAppUrl,
   isPermissionAllowed,
+  privilegesOf,
   type PageSource,
 } from '../../src/main/web/policy';
 import { STREAM_SCHEME } from '../../src/shared/streams';
 import { NORMAL_LIVE_MODE, type LiveWindowMode } from '../../src/shared/windows';
 import { LIVE_MINI_DEFAULT } from '../../src/main/window-sizes';
+import { bundleScript } from '../helpers/bundle-script';
 import { serveOverHttp } from '../helpers/hls-http';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,28 +62,7 @@ let preloadBundle: Promise<string> | null = null;
 
 /** Bundles tests/e2e/page-preload.ts (and the app's createVigilApi) into one script. */
 function pagePreload(): Promise<string> {
-  preloadBundle ??= build({
-    configFile: false,
-    logLevel: 'silent',
-    build: {
-      write: false,
-      minify: false,
-      lib: {
-        entry: join(ROOT, 'tests/e2e/page-preload.ts'),
-        formats: ['iife'],
-        name: 'VigilTestPreload',
-      },
-    },
-  }).then((result) => {
-    const outputs = Array.isArray(result) ? result : [result];
-    for (const output of outputs) {
-      if ('output' in output) {
-        const chunk = output.output.find((o) => o.type === 'chunk');
-        if (chunk && 'code' in chunk) return chunk.code;
-      }
-    }
-    throw new Error('could not bundle the page preload');
-  });
+  preloadBundle ??= bundleScript(join(ROOT, 'tests/e2e/page-preload.ts'), 'VigilTestPreload');
   return preloadBundle;
 }
 
@@ -298,6 +279,27 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   });
   const context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
   await context.addInitScript({ content: await pagePreload() });
+  // Electron rejects fetch() to a custom scheme registered without `supportFetchAPI` (its
+  // CustomScheme privilege, default false: Blink's "URL scheme … is not supported") before any
+  // request is made; XHR (hls.js) is not affected. Read from the app's declaration.
+  if (!privilegesOf(STREAM_SCHEME).supportFetchAPI) {
+    await context.addInitScript(
+      ([origin, scheme]) => {
+        const fetch = window.fetch.bind(window);
+        window.fetch = (input, init) => {
+          const url = input instanceof Request ? input.url : String(input);
+          return url.startsWith(origin)
+            ? Promise.reject(
+                new TypeError(
+                  `Fetch API cannot load ${url}. URL scheme "${scheme}" is not supported.`,
+                ),
+              )
+            : fetch(input, init);
+        };
+      },
+      [hlsServer.origin, STREAM_SCHEME] as const,
+    );
+  }
   // As in Electron, main judges the calling frame (senderFrame), not the page's top URL.
   await context.exposeBinding(
     '__vigilInvoke',

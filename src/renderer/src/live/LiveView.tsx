@@ -9,6 +9,7 @@ import { ENTER_PASSWORD_LABEL } from '../../../shared/labels';
 import { useNow } from '../common/use-now';
 import { vigil } from '../common/vigil';
 import { lastPictureLabel, shortStatus, statusLine } from './status-text';
+import { pathText } from './path-text';
 import { useLivePlayer } from './use-live-player';
 import { RecordControl } from './RecordControl';
 import { ToastRegion, useToasts } from '../common/Toast';
@@ -57,7 +58,8 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const [paused, setPaused] = useState(false);
   const now = useNow(250);
   const live = info?.state === 'live' ? info.url : null;
-  const player = useLivePlayer(videoRef, live);
+  const player = useLivePlayer(videoRef, live, info?.state === 'live' ? info.liveUrl : null);
+  const delivery = pathText(player.path, Boolean(info?.liveUrl), player.fallback);
   const playerStartMs = usePlayerStart(live, player.phase);
   // The camera played in this window: a later failure is an outage, not a setup mistake.
   const [playedHere, setPlayedHere] = useState(false);
@@ -314,6 +316,8 @@ export function LiveView({ cameraId }: { cameraId: string }) {
             <dd>{player.stats.fps} fps</dd>
             <dt>Bitrate</dt>
             <dd>{formatBitrate(player.stats.bitrate)}</dd>
+            <dt>Delivery</dt>
+            <dd>{delivery.tag}</dd>
             <dt>Latency</dt>
             <dd>{player.stats.latency === null ? '—' : `${player.stats.latency.toFixed(1)} s`}</dd>
           </dl>
@@ -339,6 +343,11 @@ export function LiveView({ cameraId }: { cameraId: string }) {
           <span className="live-status" role="status" aria-label="Stream status" title={shown}>
             {shown}
           </span>
+          {state === 'live' ? (
+            <span className="path-tag" title={delivery.detail}>
+              {delivery.tag}
+            </span>
+          ) : null}
           {running && info?.deadline ? (
             <span className="countdown">
               Stops in <span aria-label="Time left">{formatRemaining(info.deadline, now)}</span>

@@ -2,10 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../common/styles.css';
 import { LiveView } from './LiveView';
+import { reportPlayable } from '../common/playable';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('live.html lacks #root');
 const cameraId = new URLSearchParams(window.location.search).get('camera');
+reportPlayable();
 createRoot(root).render(
   <StrictMode>
     {cameraId ? (

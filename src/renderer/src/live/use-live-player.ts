@@ -1,12 +1,25 @@
 import Hls from 'hls.js';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { LIVE_HLS_CONFIG } from './hls-config';
+import { createMsePlayer, type FallbackReason, type MsePlayer } from './mse-player';
 import { createPlaylistLoader } from './playlist-loader';
 import { createStallWatchdog } from './stall-watchdog';
 
 export { STALL_MS } from './stall-watchdog';
 
 export type PlayerPhase = 'loading' | 'playing' | 'reconnecting' | 'stalled';
+
+/**
+ * How the picture reaches the page: main's fragmented MP4 appended to Media Source (a
+ * fraction of a second behind the camera), or HLS (the fallback: about 1.5 s behind).
+ */
+export type PlayerPath = 'low-latency' | 'hls';
+
+/** Why this window plays HLS although main offered the low-latency stream. */
+export interface PathFallback {
+  reason: FallbackReason;
+  detail: string;
+}
 
 export interface PlayerStats {
   width: number;
@@ -45,22 +58,35 @@ function captureFrame(video: HTMLVideoElement): string | null {
 }
 
 /**
- * Plays a live HLS URL in the given video element. The hls.js instance lives in this
- * effect and is destroyed on unmount. Frames are counted with requestVideoFrameCallback
+ * Plays a live stream in the given video element: the low-latency stream when main offers
+ * one (`liveUrl`), HLS otherwise or once the low-latency path failed in this window (no
+ * Media Source, a codec the platform cannot decode, data it refuses: see mse-player.ts).
+ * The player lives in this effect and is destroyed on unmount. Frames are counted with requestVideoFrameCallback
  * (currentTime moves before playback starts, so it proves nothing) and, for windows that
  * draw nothing, by the decoder's count; when both stop for STALL_MS the player reloads
  * once, then reports 'stalled' (see stall-watchdog.ts).
  */
-export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url: string | null) {
+export function useLivePlayer(
+  videoRef: RefObject<HTMLVideoElement | null>,
+  url: string | null,
+  liveUrl: string | null = null,
+) {
   const [phase, setPhase] = useState<PlayerPhase>('loading');
+  // Kept with the stream it happened on: a new session (a Retry, a camera edit) tries the
+  // low-latency path again; the same one never goes back and forth.
+  const [failed, setFailed] = useState<(PathFallback & { url: string }) | null>(null);
+  const fallback = failed && failed.url === liveUrl ? failed : null;
+  const path: PlayerPath = liveUrl && !fallback ? 'low-latency' : 'hls';
+  const source = path === 'low-latency' ? liveUrl : url;
   const [stats, setStats] = useState<PlayerStats>(NO_STATS);
   const [generation, setGeneration] = useState(0);
   const [lastFrame, setLastFrame] = useState<LastFrame | null>(null);
   const hlsRef = useRef<Hls | null>(null);
+  const mseRef = useRef<MsePlayer | null>(null);
 
   useEffect(() => {
     const video = videoRef.current;
-    if (!video || !url) return undefined;
+    if (!video || !source || !url) return undefined;
     setPhase('loading');
     let frames = 0;
     let framesAtLastTick = 0;
@@ -87,7 +113,23 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
     };
     frameHandle = video.requestVideoFrameCallback(onFrame);
 
+    const startLowLatency = (): MsePlayer =>
+      createMsePlayer(video, source, {
+        // Once per window: from then on this window plays HLS (the effect runs again).
+        onFallback: (reason, detail) => {
+          if (disposed) return;
+          // A stream that ended with its session: keep the picture before the player lets go.
+          const dataUrl = lastShownAt === null ? null : captureFrame(video);
+          if (dataUrl && lastShownAt !== null) setLastFrame({ dataUrl, at: lastShownAt });
+          setFailed({ reason, detail, url: source });
+        },
+      });
+
     const start = (): Hls | null => {
+      if (path === 'low-latency') {
+        mseRef.current = startLowLatency();
+        return null;
+      }
       if (!Hls.isSupported()) {
         // No MSE (e.g. some WebKit builds): the platform's own HLS player.
         video.src = url;
@@ -120,12 +162,17 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
       const fps = frames - framesAtLastTick;
       framesAtLastTick = frames;
       const hls = hlsRef.current;
+      const mse = mseRef.current;
       setStats({
         width: video.videoWidth,
         height: video.videoHeight,
         fps,
         bitrate,
-        latency: hls && Number.isFinite(hls.latency) ? hls.latency : null,
+        latency: mse
+          ? mse.stats().latencyS
+          : hls && Number.isFinite(hls.latency)
+            ? hls.latency
+            : null,
       });
       const action = watchdog.check({
         now,
@@ -139,6 +186,8 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
         playing = false;
         setPhase('reconnecting');
         hlsRef.current?.destroy();
+        mseRef.current?.destroy();
+        mseRef.current = null;
         hlsRef.current = start();
       } else if (action === 'stalled') {
         setPhase('stalled');
@@ -155,13 +204,18 @@ export function useLivePlayer(videoRef: RefObject<HTMLVideoElement | null>, url:
       video.cancelVideoFrameCallback(frameHandle);
       hlsRef.current?.destroy();
       hlsRef.current = null;
+      mseRef.current?.destroy();
+      mseRef.current = null;
       video.removeAttribute('src');
     };
-  }, [videoRef, url, generation]);
+  }, [videoRef, url, source, path, generation]);
 
   return {
     phase,
     stats,
+    /** Which path plays, and why not the low-latency one when it was offered and failed. */
+    path,
+    fallback: fallback ? { reason: fallback.reason, detail: fallback.detail } : null,
     /** The last picture played (kept when playback stops), or null before any. */
     lastFrame,
     /** Starts playback over (after 'stalled'). */

@@ -60,7 +60,11 @@ export function WallTile(props: WallTileProps) {
   const snapshot = useWallStore((s) => s.snapshots[cameraId]);
   const videoRef = useRef<HTMLVideoElement>(null);
   const info = stream.requested ? stream.info : null;
-  const player = useLivePlayer(videoRef, info?.state === 'live' ? info.url : null);
+  const player = useLivePlayer(
+    videoRef,
+    info?.state === 'live' ? info.url : null,
+    info?.state === 'live' ? info.liveUrl : null,
+  );
   const [playedHere, setPlayedHere] = useState(false);
   useEffect(() => {
     if (player.phase === 'playing') setPlayedHere(true);

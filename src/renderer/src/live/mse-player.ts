@@ -1,0 +1,370 @@
+import { concatBytes, createPieceSplitter, parseInit, type Piece } from './fmp4-init';
+
+/**
+ * Why this path cannot play: no MediaSource, a codec the platform cannot decode, data the
+ * SourceBuffer or the decoder refused, the request failed or ended, or bytes that are not
+ * fragmented MP4.
+ */
+export type FallbackReason = 'no-mse' | 'codec' | 'append' | 'network' | 'parse';
+
+export interface MsePlayerOptions {
+  /**
+   * Called once when this path cannot play (or the stream ended), while the element still
+   * shows its last picture; the player lets go of the element right after.
+   */
+  onFallback(reason: FallbackReason, detail: string): void;
+  /** A new init segment arrived (the camera reconnected): playback started over from it. */
+  onRestart?(): void;
+}
+
+export interface MsePlayerStats {
+  /** Seconds buffered from currentTime to the end of its range (0 when none). */
+  bufferedAheadS: number;
+  /** Seconds from currentTime to the live edge (the last buffered end); null before data. */
+  latencyS: number | null;
+  playbackRate: number;
+  /** moof+mdat fragments appended so far (all MediaSources). */
+  appended: number;
+  /** Seeks to the live edge after start-up (the placement at start is not counted). */
+  jumps: number;
+}
+
+export interface MsePlayer {
+  destroy(): void;
+  stats(): MsePlayerStats;
+}
+
+/** Where playback aims: this far behind the buffered end (about 6 frames at 25 fps). */
+export const TARGET_LATENCY_S = 0.25;
+/** Above target + this, playback speeds up (up to MAX_RATE); at target it is 1× again. */
+const CATCH_UP_MARGIN_S = 0.1;
+const MAX_RATE = 1.25;
+/** Further behind than this is not worth catching up by speed: jump. */
+const JUMP_BEHIND_S = 2;
+/**
+ * A hole in the buffered timeline at least MIN_GAP_S long (main drops a slow viewer's
+ * fragments until the next keyframe) is jumped once playback is GAP_NEAR_S from it: Chromium
+ * does not play across gaps. B-frames leave holes of a frame or two at the edge, which fill.
+ */
+const MIN_GAP_S = 0.15;
+const GAP_NEAR_S = 0.1;
+/** currentTime frozen this long with this much data ahead: jump over whatever blocks it. */
+const STALL_MS = 1_000;
+const STALL_AHEAD_S = 0.5;
+/**
+ * For this long after a source's first fragment, more than STARTUP_SLACK_S behind is a jump:
+ * a joining viewer's GOP backlog (main's cache) may come in more than one append.
+ */
+const STARTUP_MS = 2_000;
+const STARTUP_SLACK_S = 0.3;
+/** Kept behind currentTime; trimmed once there is TRIM_STEP_S more than that. */
+const BACK_BUFFER_S = 10;
+const TRIM_STEP_S = 5;
+/** Bytes waiting for the SourceBuffer beyond which it is not keeping up (seconds of 4K). */
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+const CONTROL_MS = 200;
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The element's buffered ranges as the controller sees them. */
+interface Edges {
+  /** The live edge (the last range's end) and that range's start. */
+  end: number;
+  lastStart: number;
+  /** Seconds buffered from currentTime on without a hole. */
+  ahead: number;
+  /** Where the next range after currentTime begins, if any. */
+  next: number | null;
+}
+
+function edgesOf(video: HTMLVideoElement): Edges | null {
+  const ranges = video.buffered;
+  if (ranges.length === 0) return null;
+  const t = video.currentTime;
+  let ahead = 0;
+  let next: number | null = null;
+  for (let i = 0; i < ranges.length; i++) {
+    if (t >= ranges.start(i) && t <= ranges.end(i)) ahead = ranges.end(i) - t;
+    else if (ranges.start(i) > t) next ??= ranges.start(i);
+  }
+  const last = ranges.length - 1;
+  return { end: ranges.end(last), lastStart: ranges.start(last), ahead, next };
+}
+
+/**
+ * Plays a never-ending fMP4 stream (init segment, then moof+mdat fragments) through Media
+ * Source Extensions near the live edge: TARGET_LATENCY_S behind the buffered end, faster
+ * (up to MAX_RATE) when a little behind, a seek when far behind, before a gap, or stuck.
+ *
+ * Autoplay and pausing: the player starts playback itself (muted if the platform refuses
+ * sound without a gesture; Electron allows it) and keeps playing when the window is hidden
+ * (live windows keep decoding; go2rtc's player pauses instead). A user's pause (Space) is
+ * respected: no speed-up or seek while paused, the back buffer is trimmed from the live edge
+ * so memory stays bounded, and a camera restart does not unpause. Play after a pause resumes
+ * at the live edge, not where it stopped: a live view shows now.
+ */
+export function createMsePlayer(
+  video: HTMLVideoElement,
+  url: string,
+  options: MsePlayerOptions,
+): MsePlayer {
+  const abort = new AbortController();
+  const splitter = createPieceSplitter();
+  let closed = false;
+  let source: MediaSource | null = null;
+  let buffer: SourceBuffer | null = null;
+  let objectUrl: string | null = null;
+  /** Fragments waiting for the SourceBuffer, appended together on its next updateend. */
+  let queue: Uint8Array[] = [];
+  let queuedBytes = 0;
+  let queuedFragments = 0;
+  let trimTo: number | null = null;
+  let quotaHits = 0;
+  let appending = false;
+  let appended = 0;
+  let jumps = 0;
+  let firstMediaAt: number | null = null;
+  let placed = false;
+  let pausedByUser = false;
+  let lastTime = -1;
+  let lastProgressAt = 0;
+
+  const teardownMedia = (): void => {
+    buffer?.removeEventListener('updateend', onUpdateEnd);
+    buffer?.removeEventListener('error', onBufferError);
+    if (objectUrl) URL.revokeObjectURL(objectUrl);
+    source = buffer = objectUrl = trimTo = null;
+    queue = [];
+    queuedBytes = queuedFragments = 0;
+  };
+
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    abort.abort();
+    clearInterval(timer);
+    video.removeEventListener('error', onVideoError);
+    video.removeEventListener('pause', onPause);
+    video.removeEventListener('play', onPlay);
+    teardownMedia();
+    // load() without a src empties the element: no picture, no decoder, rate back to default.
+    video.pause();
+    video.removeAttribute('src');
+    video.load();
+  };
+
+  // The caller hears it while the element still shows the last picture (a window keeps it
+  // as its poster when the session ended), then the player lets go.
+  const fail = (reason: FallbackReason, detail: string): void => {
+    if (closed) return;
+    options.onFallback(reason, detail);
+    close();
+  };
+
+  const seekToEdge = (count: boolean): void => {
+    const e = edgesOf(video);
+    if (!e) return;
+    video.currentTime = Math.max(e.lastStart, e.end - TARGET_LATENCY_S);
+    video.playbackRate = 1;
+    lastProgressAt = performance.now();
+    if (count) jumps++;
+  };
+
+  const onBufferError = (): void => fail('append', 'the SourceBuffer refused the data');
+  const onVideoError = (): void =>
+    fail('append', `media error ${String(video.error?.code)}: ${video.error?.message ?? ''}`);
+  // Before placement a pause is the load algorithm's (a restart), not the user's.
+  const onPause = (): void => {
+    if (placed) pausedByUser = true;
+  };
+  const onPlay = (): void => {
+    if (!pausedByUser) return;
+    pausedByUser = false;
+    seekToEdge(true);
+  };
+
+  function pump(): void {
+    if (!source || !buffer || buffer.updating || source.readyState !== 'open') return;
+    if (trimTo !== null) {
+      buffer.remove(0, trimTo);
+      trimTo = null;
+      appending = false;
+      return;
+    }
+    if (queue.length === 0) return;
+    const data = concatBytes(queue);
+    const fragments = queuedFragments;
+    queue = [];
+    queuedBytes = queuedFragments = 0;
+    try {
+      buffer.appendBuffer(data as Uint8Array<ArrayBuffer>);
+      appending = true;
+      appended += fragments;
+    } catch (e) {
+      // Chromium throws QuotaExceededError when it cannot evict enough for the append: keep
+      // one second behind currentTime, retry once, then give up.
+      const to = video.currentTime - 1;
+      const canTrim = video.buffered.length > 0 && video.buffered.start(0) < to;
+      if ((e as Error).name !== 'QuotaExceededError' || quotaHits++ > 0 || !canTrim) {
+        fail('append', messageOf(e));
+        return;
+      }
+      trimTo = to;
+      queue = [data];
+      queuedBytes = data.length;
+      queuedFragments = fragments;
+      pump();
+    }
+  }
+
+  function onUpdateEnd(): void {
+    if (!source || !buffer || source.readyState !== 'open') return;
+    if (appending) quotaHits = 0;
+    const ranges = buffer.buffered;
+    if (ranges.length > 0) {
+      // The seekable window (and the platform's own controls) follow what is buffered.
+      source.setLiveSeekableRange?.(ranges.start(0), ranges.end(ranges.length - 1));
+      if (!placed) {
+        placed = true;
+        seekToEdge(false);
+        if (!pausedByUser) {
+          video.play().catch((e: unknown) => {
+            // Sound refused without a gesture (a browser, not Electron): muted is allowed.
+            if (closed || video.muted || (e as Error).name !== 'NotAllowedError') return;
+            video.muted = true;
+            void video.play().catch(() => undefined);
+          });
+        }
+      }
+    }
+    pump();
+  }
+
+  /** A new init segment: a fresh MediaSource and SourceBuffer, so nothing old lingers. */
+  function startMedia(bytes: Uint8Array): void {
+    let mimeType: string;
+    try {
+      mimeType = parseInit(bytes).mimeType;
+    } catch (e) {
+      return fail('parse', messageOf(e));
+    }
+    if (!MediaSource.isTypeSupported(mimeType)) return fail('codec', mimeType);
+    const restart = source !== null;
+    teardownMedia();
+    const media = new MediaSource();
+    source = media;
+    objectUrl = URL.createObjectURL(media);
+    queue = [bytes];
+    queuedBytes = bytes.length;
+    placed = false;
+    firstMediaAt = null;
+    const onOpen = (): void => {
+      if (source !== media) return;
+      try {
+        buffer = media.addSourceBuffer(mimeType);
+      } catch (e) {
+        return fail('codec', `${mimeType}: ${messageOf(e)}`);
+      }
+      // Each fragment carries its decode time (tfdt): segments mode places it by that.
+      buffer.mode = 'segments';
+      // Live: no end; seekable is what setLiveSeekableRange says.
+      media.duration = Infinity;
+      buffer.addEventListener('updateend', onUpdateEnd);
+      buffer.addEventListener('error', onBufferError);
+      pump();
+    };
+    media.addEventListener('sourceopen', onOpen, { once: true });
+    // Setting src runs the element's load algorithm: the old picture goes, the rate resets.
+    video.src = objectUrl;
+    if (restart) options.onRestart?.();
+  }
+
+  function onPiece(piece: Piece): void {
+    if (piece.kind === 'init') return startMedia(piece.bytes);
+    queue.push(piece.bytes);
+    queuedBytes += piece.bytes.length;
+    queuedFragments++;
+    firstMediaAt ??= performance.now();
+  }
+
+  /** Every CONTROL_MS: the back buffer, then speed and jumps. */
+  function control(): void {
+    const e = edgesOf(video);
+    if (closed || !e || !placed) return;
+    const now = performance.now();
+    const t = video.currentTime;
+    // Trimmed behind what plays, or behind the live edge while paused (play resumes there).
+    const keepFrom = (pausedByUser ? e.end : t) - BACK_BUFFER_S;
+    if (trimTo === null && keepFrom - video.buffered.start(0) > TRIM_STEP_S) trimTo = keepFrom;
+    pump();
+    if (pausedByUser) return;
+    const behind = e.end - t;
+    // Waiting at the edge for data is not a stall; frozen with data ahead is.
+    if (t !== lastTime || behind <= STALL_AHEAD_S) lastProgressAt = now;
+    lastTime = t;
+    const starting = firstMediaAt !== null && now - firstMediaAt < STARTUP_MS;
+    const gap = e.next === null ? 0 : e.next - (t + e.ahead);
+    if (
+      behind > JUMP_BEHIND_S ||
+      (gap >= MIN_GAP_S && e.ahead < GAP_NEAR_S) ||
+      (starting && behind > TARGET_LATENCY_S + STARTUP_SLACK_S) ||
+      (now - lastProgressAt > STALL_MS && behind > STALL_AHEAD_S)
+    ) {
+      seekToEdge(!starting);
+    } else if (behind > TARGET_LATENCY_S + CATCH_UP_MARGIN_S) {
+      video.playbackRate = Math.min(MAX_RATE, 1 + (behind - TARGET_LATENCY_S));
+    } else if (behind <= TARGET_LATENCY_S && video.playbackRate !== 1) {
+      video.playbackRate = 1;
+    }
+  }
+
+  function onBytes(chunk: Uint8Array): void {
+    let pieces: Piece[];
+    try {
+      pieces = splitter.push(chunk);
+    } catch (e) {
+      return fail('parse', messageOf(e));
+    }
+    for (const piece of pieces) if (!closed) onPiece(piece);
+    if (queuedBytes > MAX_QUEUED_BYTES) fail('append', 'the SourceBuffer does not keep up');
+    else pump();
+  }
+
+  async function read(): Promise<void> {
+    try {
+      const response = await fetch(url, { signal: abort.signal, cache: 'no-store' });
+      if (!response.ok || !response.body) return fail('network', `HTTP ${String(response.status)}`);
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (closed) return;
+        if (done) return fail('network', 'the stream ended');
+        onBytes(value);
+      }
+    } catch (e) {
+      fail('network', messageOf(e));
+    }
+  }
+
+  const timer = setInterval(control, CONTROL_MS);
+  video.addEventListener('error', onVideoError);
+  video.addEventListener('pause', onPause);
+  video.addEventListener('play', onPlay);
+  // Reported after the caller has its player object, like every other fallback.
+  if (typeof MediaSource === 'undefined') queueMicrotask(() => fail('no-mse', 'no MediaSource'));
+  else void read();
+
+  return {
+    destroy: close,
+    stats() {
+      const e = closed ? null : edgesOf(video);
+      return {
+        bufferedAheadS: e?.ahead ?? 0,
+        latencyS: e ? e.end - video.currentTime : null,
+        playbackRate: video.playbackRate,
+        appended,
+        jumps,
+      };
+    },
+  };
+}
