@@ -66,8 +66,25 @@ describe.runIf(runnable)('the low-latency path in a live window', () => {
     return camera;
   }
 
-  it('plays main’s fragmented MP4 through Media Source: says “Low latency”, every second advances, the picture stays at the live edge', async () => {
+  /** Opens the camera's window and turns Low latency on there (remembered for the camera). */
+  async function chooseLowLatency(name: string): Promise<void> {
+    const page = await openLive(app, dashboard, name);
+    const toggle = page.getByRole('button', { name: 'Low latency' });
+    await expect
+      .poll(() => toggle.getAttribute('aria-pressed'), { timeout: UI_WITHIN })
+      .toBe('false');
+    await toggle.click();
+    await expect
+      .poll(() => toggle.getAttribute('aria-pressed'), { timeout: UI_WITHIN })
+      .toBe('true');
+    const closed = page.waitForEvent('close');
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await closed;
+  }
+
+  it('Low latency is off by default; turned on in a window it is remembered: the next window plays main’s fragmented MP4 through Media Source from the start, every second advances, at the live edge', async () => {
     await addCamera('Porch', { size: '640x360', audio: 'aac' });
+    await chooseLowLatency('Porch');
     const requested: string[] = [];
     app.context.on('request', (r) => requested.push(new URL(r.url()).pathname));
     const page = await openLive(app, dashboard, 'Porch');
@@ -107,6 +124,7 @@ describe.runIf(runnable)('the low-latency path in a live window', () => {
         headers: { 'content-type': 'video/mp4', 'access-control-allow-origin': '*' },
         body: Buffer.alloc(4096, 0x41),
       });
+    await chooseLowLatency('Garden');
     await app.context.route('**/live.mp4', garbage);
     const page = await openLive(app, dashboard, 'Garden');
     try {
@@ -124,6 +142,7 @@ describe.runIf(runnable)('the low-latency path in a live window', () => {
 
   it('an H.265 camera where this computer has no H.265 decoder (Debian Chromium): transcoded, played over HLS, and the window says so', async () => {
     await addCamera('Drive', { size: '640x360', codec: 'h265', audio: 'none' });
+    await chooseLowLatency('Drive');
     const page = await openLive(app, dashboard, 'Drive');
     try {
       const perSecond = await frameSeries(page);

@@ -54,7 +54,7 @@ vi.mock('../../src/renderer/src/live/mse-player', () => ({
 function Player({ url, liveUrl }: { url: string | null; liveUrl: string | null }) {
   const ref = useRef<HTMLVideoElement>(null);
   const player = useLivePlayer(ref, url, liveUrl);
-  const text = pathText(player.path, liveUrl !== null, player.fallback);
+  const text = pathText(player.path, liveUrl !== null, true, player.fallback);
   return (
     <>
       <video ref={ref} />

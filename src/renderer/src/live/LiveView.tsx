@@ -9,6 +9,7 @@ import { ENTER_PASSWORD_LABEL } from '../../../shared/labels';
 import { useNow } from '../common/use-now';
 import { vigil } from '../common/vigil';
 import { lastPictureLabel, shortStatus, statusLine } from './status-text';
+import { useLowLatencyPreference } from './low-latency-pref';
 import { pathText } from './path-text';
 import { useLivePlayer } from './use-live-player';
 import { RecordControl } from './RecordControl';
@@ -58,8 +59,10 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const [paused, setPaused] = useState(false);
   const now = useNow(250);
   const live = info?.state === 'live' ? info.url : null;
-  const player = useLivePlayer(videoRef, live, info?.state === 'live' ? info.liveUrl : null);
-  const delivery = pathText(player.path, Boolean(info?.liveUrl), player.fallback);
+  const [lowLatency, setLowLatency] = useLowLatencyPreference(cameraId);
+  const offered = info?.state === 'live' ? info.liveUrl : null;
+  const player = useLivePlayer(videoRef, live, lowLatency ? offered : null);
+  const delivery = pathText(player.path, offered !== null, lowLatency, player.fallback);
   const playerStartMs = usePlayerStart(live, player.phase);
   // The camera played in this window: a later failure is an outage, not a setup mistake.
   const [playedHere, setPlayedHere] = useState(false);
@@ -367,6 +370,14 @@ export function LiveView({ cameraId }: { cameraId: string }) {
             disabled={over}
           >
             {muted ? 'Unmute' : 'Mute'}
+          </button>
+          <button
+            onClick={() => setLowLatency(!lowLatency)}
+            aria-pressed={lowLatency}
+            disabled={over}
+            title="Low latency: the camera’s frames straight to the player, a fraction of a second behind, instead of HLS (about 1.5 s). The start may stutter for a moment."
+          >
+            Low latency
           </button>
           <button
             onClick={saveSnapshot}

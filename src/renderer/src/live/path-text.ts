@@ -15,6 +15,7 @@ const FALLBACK_WHY: Record<PathFallback['reason'], string> = {
 export function pathText(
   path: PlayerPath,
   offered: boolean,
+  chosen: boolean,
   fallback: PathFallback | null,
 ): { tag: string; detail: string } {
   if (path === 'low-latency') {
@@ -24,11 +25,13 @@ export function pathText(
         'Low latency: the camera’s frames go straight to the player, a fraction of a second behind.',
     };
   }
-  const why = fallback
-    ? FALLBACK_WHY[fallback.reason]
-    : offered
-      ? null
-      : 'the camera’s video is being converted to H.264 for this computer';
+  const why = !chosen
+    ? null
+    : fallback
+      ? FALLBACK_WHY[fallback.reason]
+      : offered
+        ? null
+        : 'the camera’s video is being converted to H.264 for this computer';
   return {
     tag: 'HLS',
     detail: `HLS: about 1.5 s behind the camera.${why ? ` Low latency is off because ${why}.` : ''}`,

@@ -60,11 +60,8 @@ export function WallTile(props: WallTileProps) {
   const snapshot = useWallStore((s) => s.snapshots[cameraId]);
   const videoRef = useRef<HTMLVideoElement>(null);
   const info = stream.requested ? stream.info : null;
-  const player = useLivePlayer(
-    videoRef,
-    info?.state === 'live' ? info.url : null,
-    info?.state === 'live' ? info.liveUrl : null,
-  );
+  // HLS: the low-latency stream's start still stutters (see live/low-latency-pref.ts).
+  const player = useLivePlayer(videoRef, info?.state === 'live' ? info.url : null);
   const [playedHere, setPlayedHere] = useState(false);
   useEffect(() => {
     if (player.phase === 'playing') setPlayedHere(true);
