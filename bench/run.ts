@@ -23,6 +23,7 @@ import {
   startFakeCamera,
   stopAllFakeCameras,
 } from '../tests/fixtures/fake-camera';
+import { bundleScript } from '../tests/helpers/bundle-script';
 import { serveOverHttp } from '../tests/helpers/hls-http';
 import { isAlive } from '../tests/helpers/stream-harness';
 import { rssMb, sampleCpu } from './proc';
@@ -45,17 +46,39 @@ const CLASSIC: HlsProfile = {
   segmentType: 'mpegts',
   fastProbe: false,
 };
+/**
+ * The setups compared. `mse`: the page plays main's low-latency stream with Vigil's Media
+ * Source player instead of the HLS playlist. `lowLatency`: the service also writes that
+ * stream (what the app does); the baselines do not, so their ffmpeg does only their job.
+ */
 const PROFILES = {
+  lowlatency: {
+    label: 'Vigil low latency (fMP4 per frame → Media Source)',
+    hls: VIGIL_HLS,
+    player: {},
+    mse: true,
+    lowLatency: true,
+  },
   vigil: {
-    label: `Vigil (${String(VIGIL_HLS.segmentSeconds)} s fMP4, tuned hls.js)`,
+    label: `Vigil HLS (${String(VIGIL_HLS.segmentSeconds)} s fMP4, tuned hls.js)`,
     hls: VIGIL_HLS,
     player: LIVE_HLS_CONFIG,
+    mse: false,
+    lowLatency: true,
   },
-  classic: { label: 'Classic (2 s mpegts, list 3, hls.js defaults)', hls: CLASSIC, player: {} },
+  classic: {
+    label: 'Classic (2 s mpegts, list 3, hls.js defaults)',
+    hls: CLASSIC,
+    player: {},
+    mse: false,
+    lowLatency: false,
+  },
   transcode: {
     label: 'Transcode (classic + libx264 veryfast 800k)',
     hls: { ...CLASSIC, transcodeKbps: 800 },
     player: {},
+    mse: false,
+    lowLatency: false,
   },
 } as const;
 type ProfileName = keyof typeof PROFILES;
@@ -77,11 +100,13 @@ async function rig(profile: ProfileName, cameras: Map<string, StreamSource>) {
       for (const w of waiters.splice(0)) w(info);
     },
     hls: PROFILES[profile].hls,
+    lowLatency: PROFILES[profile].lowLatency,
   });
   await service.init();
   const http = await serveOverHttp(
     createHlsHandler({
       liveDirectory: (id) => service.liveDirectory(id),
+      liveStream: (id) => service.liveStream(id),
       allowedOrigins: benchOrigins,
     }),
   );
@@ -107,15 +132,35 @@ async function rig(profile: ProfileName, cameras: Map<string, StreamSource>) {
 
 async function benchPage(page: Page): Promise<void> {
   const hlsJs = readFileSync(join(ROOT, 'node_modules/hls.js/dist/hls.min.js'));
+  const mseJs = await bundleScript(join(ROOT, 'src/renderer/src/live/mse-player.ts'), 'VigilMse');
   const html = readFileSync(join(ROOT, 'bench/player.html'));
   const server = createServer((req, res) => {
     if (req.url === '/hls.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs);
+    else if (req.url === '/mse.js')
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(mseJs);
     else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
   benchOrigins.push(origin);
   await page.goto(`${origin}/player.html`);
+}
+
+/** Starts a tile in the bench page: the profile's player on the session's stream. */
+function playSetup(
+  page: Page,
+  id: string,
+  name: ProfileName,
+  info: StreamInfo,
+  toHttp: (u: string) => string,
+): Promise<void> {
+  const profile = PROFILES[name];
+  if (profile.mse) {
+    if (!info.liveUrl) throw new Error(`${name}: the session offers no low-latency stream`);
+    const arg = { id, url: toHttp(info.liveUrl) };
+    return page.evaluate((a) => window.benchPlayMse(a.id, a.url), arg);
+  }
+  return play(page, id, toHttp(info.url ?? ''), profile.player);
 }
 
 /** Starts a tile in the bench page with the given hls.js config. */
@@ -182,7 +227,7 @@ async function main(): Promise<void> {
       const info = await live;
       const tPlaylist = Date.now() - t0;
       const id = `${name}-${String(run)}`;
-      await play(page, id, http.toHttp(info.url ?? ''), PROFILES[name].player);
+      await playSetup(page, id, name, info, http.toHttp);
       const firstFrameAt = await page.evaluate((i) => window.benchFirstFrame(i), id);
       const pid = service.pids()[0] ?? -1;
       const dir = service.liveDirectory(info.sessionId) ?? '';
@@ -269,7 +314,7 @@ async function main(): Promise<void> {
     const live = next('cam', 'live');
     await service.start('cam', { viewer: 'bench', durationSec: 0 });
     const info = await live;
-    await play(page, `steady-${name}`, http.toHttp(info.url ?? ''), PROFILES[name].player);
+    await playSetup(page, `steady-${name}`, name, info, http.toHttp);
   }
   log(`steady state: waiting ${String(WARMUP_MS / 1000)} s`);
   await sleep(WARMUP_MS);
@@ -313,10 +358,10 @@ async function main(): Promise<void> {
   // 4. Long mode: drift of Vigil's latency over 10 minutes.
   const drift: Array<{ minute: number; g2gMs: number | null }> = [];
   if (LONG) {
-    log('long mode: sampling Vigil latency for 10 minutes');
+    log('long mode: sampling the low-latency path for 10 minutes');
     for (let s = 0; s <= 600; s += 30) {
-      const sample = await page.evaluate((id) => window.benchSample(id), 'steady-vigil');
-      const truth = await page.evaluate((id) => window.benchTimecode(id), 'steady-vigil');
+      const sample = await page.evaluate((id) => window.benchSample(id), 'steady-lowlatency');
+      const truth = await page.evaluate((id) => window.benchTimecode(id), 'steady-lowlatency');
       drift.push({ minute: s / 60, g2gMs: truth ?? sample.glassToGlassMs });
       if (s < 600) await sleep(30_000);
     }
@@ -373,6 +418,45 @@ async function main(): Promise<void> {
     await service.stopAll();
   }
 
+  // 5b. The same on the low-latency path, with main's CPU over the window.
+  const scaleLowLatency: NonNullable<Results['scaleLowLatency']> = [];
+  for (const n of QUICK ? [] : [1, 4, 8, 16]) {
+    const { service, http, next } = rigs.lowlatency;
+    const ids = Array.from({ length: n }, (_, i) => `scale-${String(i)}`);
+    const lives = ids.map((id) => next(id, 'live'));
+    await Promise.all(ids.map((id) => service.start(id, { viewer: 'bench', durationSec: 0 })));
+    const infos = await Promise.all(lives);
+    for (const info of infos)
+      await playSetup(page, `ll${String(n)}-${info.cameraId}`, 'lowlatency', info, http.toHttp);
+    await sleep(8_000);
+    const sampleAll = () =>
+      Promise.all(
+        ids.map((id) => page.evaluate((i) => window.benchSample(i), `ll${String(n)}-${id}`)),
+      );
+    const before = await sampleAll();
+    const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
+    const load = await sampleCpu(service.pids(), 4_000);
+    const cpu1 = process.cpuUsage(cpu0);
+    const after = await sampleAll();
+    const seconds = (Date.now() - t0) / 1000;
+    const fps = after.map((a, i) => (a.frames - (before[i]?.frames ?? 0)) / seconds);
+    const mainCpu = ((cpu1.user + cpu1.system) / 1e6 / seconds) * 100;
+    scaleLowLatency.push({
+      streams: n,
+      ffmpegCpuTotal: load.perProcess.reduce((a, b) => a + b, 0),
+      machineCpu: load.machine,
+      minFps: Math.min(...fps),
+      allAdvancing: fps.every((f) => f >= 10),
+      mainCpu,
+    });
+    log(
+      `low latency scale ${String(n)}: min ${Math.min(...fps).toFixed(1)} fps, main ${mainCpu.toFixed(1)}% of a core (${(mainCpu / n).toFixed(2)}% per stream)`,
+    );
+    for (const id of ids) await page.evaluate((i) => window.benchStop(i), `ll${String(n)}-${id}`);
+    await service.stopAll();
+  }
+
   // 6. The camera wall: 16 cameras on a 4 × 4 wall in Vigil's real wall window.
   const wallCams = scaleCams.length
     ? scaleCams
@@ -424,6 +508,7 @@ async function main(): Promise<void> {
       }),
     ),
     scale,
+    scaleLowLatency,
     wall,
     wallFour,
     drift,
@@ -454,6 +539,7 @@ async function main(): Promise<void> {
 declare global {
   interface Window {
     benchPlay: (id: string, url: string, config: object) => void;
+    benchPlayMse: (id: string, url: string) => void;
     benchFirstFrame: (id: string) => Promise<number>;
     benchSample: (id: string) => {
       frames: number;
