@@ -22,6 +22,35 @@ export function cpuTicks(pid: number): number {
   }
 }
 
+/**
+ * CPU time used so far by the process (user + system) and by its children that ended and were
+ * reaped (cutime + cstime: how an ffmpeg that exits during a measurement is still counted, by
+ * its parent), in clock ticks; null for a process that is gone.
+ */
+export function processTimes(pid: number): { own: number; reaped: number } | null {
+  try {
+    const fields = statFields(pid);
+    return {
+      own: Number(fields[11]) + Number(fields[12]),
+      reaped: Number(fields[13]) + Number(fields[14]),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Every process on the machine, by pid. */
+export function allPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
+/** A kernel thread (kthreadd and its children: kworker, ksoftirqd, …). */
+export function isKernelThread(pid: number): boolean {
+  return pid === 2 || parentOf(pid) === 2;
+}
+
 /** Resident memory in MB; 0 for a process that is gone. */
 export function rssMb(pid: number): number {
   try {
@@ -91,12 +120,13 @@ export function descendants(root: number): number[] {
 }
 
 /** Busy and total ticks of the whole machine, all cores (/proc/stat). */
-export function machineTicks(): { busy: number; total: number } {
+export function machineTicks(): { busy: number; total: number; steal: number } {
   const parts =
     readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ??
     [];
   const total = parts.reduce((a, b) => a + b, 0);
-  return { busy: total - (parts[3] ?? 0) - (parts[4] ?? 0), total };
+  // steal: time the hypervisor gave this virtual machine's CPUs to someone else (busy to us).
+  return { busy: total - (parts[3] ?? 0) - (parts[4] ?? 0), total, steal: parts[7] ?? 0 };
 }
 
 /** CPU of the given processes (% of one core) and of the whole machine (% of all cores) over a window. */

@@ -28,7 +28,7 @@ import { serveOverHttp } from '../tests/helpers/hls-http';
 import { isAlive } from '../tests/helpers/stream-harness';
 import { rssMb, sampleCpu } from './proc';
 import { chart, report, type Results } from './report';
-import { benchWall, wallLine } from './wall';
+import { wallSetups } from './wall-setups';
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv[argv.indexOf('--runs') + 1]) || 10;
@@ -457,23 +457,9 @@ async function main(): Promise<void> {
     await service.stopAll();
   }
 
-  // 6. The camera wall: 16 cameras on a 4 × 4 wall in Vigil's real wall window.
-  const wallCams = scaleCams.length
-    ? scaleCams
-    : await Promise.all(
-        Array.from({ length: 16 }, () => startFakeCamera({ audio: 'none', size: '640x360' })),
-      );
-  log('wall: 16 cameras on a 4 × 4 wall');
-  const wall = await benchWall(wallCams, {
-    warmupMs: QUICK ? 5_000 : 10_000,
-    windowMs: QUICK ? 8_000 : 20_000,
-  });
-  log(wallLine(wall));
-  // The same grid with 4 tiles (12 cells empty): what one tile costs when the CPU is not crowded.
-  const wallFour = QUICK
-    ? undefined
-    : await benchWall(wallCams.slice(0, 4), { warmupMs: 10_000, windowMs: 20_000 });
-  if (wallFour) log(wallLine(wallFour));
+  // 6. The camera wall: 16 cameras on a 4 × 4 wall in Vigil's real wall window, and the same
+  // grid with 4 (wall.ts: its own cameras, one encoder for all, and its own browser).
+  const { wall, wallFour } = await wallSetups({ quick: QUICK });
 
   const results: Results = {
     date: new Date().toISOString(),
