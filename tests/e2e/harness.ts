@@ -38,7 +38,7 @@ import { STREAM_SCHEME } from '../../src/shared/streams';
 import { NORMAL_LIVE_MODE, type LiveWindowMode } from '../../src/shared/windows';
 import { LIVE_MINI_DEFAULT } from '../../src/main/window-sizes';
 import { bundleScript } from '../helpers/bundle-script';
-import { serveOverHttp } from '../helpers/hls-http';
+import { PAGE_HOST_SUFFIX, serveOverHttp } from '../helpers/hls-http';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RENDERER = join(ROOT, 'out/renderer');
@@ -67,11 +67,14 @@ function pagePreload(): Promise<string> {
 }
 
 /**
- * The CSP main sends, with the stream scheme mapped to the harness's stream origin (the
- * test transport): read from the app's own contentSecurityPolicy, never copied.
+ * The CSP main sends, with the stream scheme mapped to the harness's stream source (the test
+ * transport, `http://*.localhost:PORT`: one host per session, as `vigil-stream://<session>` is):
+ * read from the app's own contentSecurityPolicy, never copied. CSP host-sources take a `*.`
+ * wildcard and a port (CSP3 "host-source"); Chromium enforces it (measured: a fetch to the same
+ * server by 127.0.0.1 is blocked by it).
  */
-function harnessCsp(source: PageSource, hlsOrigin: string): string {
-  return contentSecurityPolicy(source).replaceAll(`${STREAM_SCHEME}:`, hlsOrigin);
+function harnessCsp(source: PageSource, streamSource: string): string {
+  return contentSecurityPolicy(source).replaceAll(`${STREAM_SCHEME}:`, streamSource);
 }
 
 /**
@@ -252,10 +255,12 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   // dev server, and vigil-stream://<session>): only our page origin may read streams.
   const pageOrigins: string[] = [];
   const hlsServer = await serveOverHttp(core.hlsHandler(pageOrigins));
-  hls.toHttp = hlsServer.toHttp;
+  // Pages get each session as its own host, as in the app (see serveOverHttp): on one host,
+  // Chromium's 6 sockets per host would starve a page holding more endless live.mp4 streams.
+  hls.toHttp = hlsServer.toPageHttp;
   const renderer = options.dev
-    ? await serveDevPages((devServerUrl) => harnessCsp({ devServerUrl }, hlsServer.origin))
-    : await serveBuiltPages(() => harnessCsp({}, hlsServer.origin));
+    ? await serveDevPages((devServerUrl) => harnessCsp({ devServerUrl }, hlsServer.cspSource))
+    : await serveBuiltPages(() => harnessCsp({}, hlsServer.cspSource));
   pageOrigins.push(renderer.origin);
   // Which URLs are our pages: the app's own rule, with the harness origin standing in for ours.
   const source: PageSource = { devServerUrl: `${renderer.origin}/` };
@@ -281,14 +286,28 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   await context.addInitScript({ content: await pagePreload() });
   // Electron rejects fetch() to a custom scheme registered without `supportFetchAPI` (its
   // CustomScheme privilege, default false: Blink's "URL scheme … is not supported") before any
-  // request is made; XHR (hls.js) is not affected. Read from the app's declaration.
+  // request is made; XHR (hls.js) is not affected. Read from the app's declaration. The
+  // stand-in is every host of the stream server's port: `<session>.localhost` (what pages get)
+  // or 127.0.0.1 (the path form).
   if (!privilegesOf(STREAM_SCHEME).supportFetchAPI) {
     await context.addInitScript(
-      ([origin, scheme]) => {
+      ([port, hostSuffix, scheme]) => {
         const fetch = window.fetch.bind(window);
+        const isStream = (url: string): boolean => {
+          try {
+            const { protocol, hostname, port: p } = new URL(url, location.href);
+            return (
+              protocol === 'http:' &&
+              p === port &&
+              (hostname.endsWith(hostSuffix) || hostname === '127.0.0.1')
+            );
+          } catch {
+            return false;
+          }
+        };
         window.fetch = (input, init) => {
           const url = input instanceof Request ? input.url : String(input);
-          return url.startsWith(origin)
+          return isStream(url)
             ? Promise.reject(
                 new TypeError(
                   `Fetch API cannot load ${url}. URL scheme "${scheme}" is not supported.`,
@@ -297,7 +316,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
             : fetch(input, init);
         };
       },
-      [hlsServer.origin, STREAM_SCHEME] as const,
+      [String(hlsServer.port), PAGE_HOST_SUFFIX, STREAM_SCHEME] as const,
     );
   }
   // As in Electron, main judges the calling frame (senderFrame), not the page's top URL.

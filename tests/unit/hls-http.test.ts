@@ -57,6 +57,76 @@ describe('the HTTP stand-in for vigil-stream:// is not a hole', () => {
   });
 });
 
+describe('the HTTP stand-in gives each session its own host, as vigil-stream://<session>/ does', () => {
+  const seen: string[] = [];
+  const handler: FetchHandler = (req) => {
+    seen.push(req.url);
+    return Promise.resolve(new Response('ok'));
+  };
+  let server: Awaited<ReturnType<typeof serveOverHttp>>;
+  beforeAll(async () => {
+    server = await serveOverHttp(handler);
+  });
+  afterAll(() => server.close());
+
+  /** Sends what Chromium sends for a page URL: its path, and its host as the Host header. */
+  async function asPage(pageUrl: string, path?: string): Promise<string | undefined> {
+    const url = new URL(pageUrl);
+    const before = seen.length;
+    const reply = await rawGet(server.origin, path ?? url.pathname, { host: url.host });
+    expect(reply.status).toBe(200);
+    expect(seen.length).toBe(before + 1);
+    return seen.at(-1);
+  }
+
+  it('maps a stream URL to http://<session>.localhost:PORT/<file>, and that request reaches the handler as the stream URL', async () => {
+    const port = String(server.port);
+    const sessions = ['0b9f5c1e-2d4a-4c7e-9a51-3f2e8d6b7c10', 'cam-2'];
+    for (const session of sessions) {
+      for (const file of ['index.m3u8', 'live.mp4']) {
+        const streamUrl = `vigil-stream://${session}/${file}`;
+        const pageUrl = server.toPageHttp(streamUrl);
+        expect(pageUrl).toBe(`http://${session}.localhost:${port}/${file}`);
+        expect(await asPage(pageUrl)).toBe(streamUrl);
+      }
+    }
+    const hosts = sessions.map((s) => new URL(server.toPageHttp(`vigil-stream://${s}/x`)).host);
+    expect(new Set(hosts).size).toBe(sessions.length);
+  });
+
+  it('hands a hostile path on the session host to the handler exactly as the path form does', async () => {
+    const pageUrl = server.toPageHttp('vigil-stream://abc/index.m3u8');
+    for (const path of ['/..%2f..%2fsecret.txt', '//other/index.m3u8', '/%2e%2e/secret.txt']) {
+      const byHost = await asPage(pageUrl, path);
+      const before = seen.length;
+      expect((await rawGet(server.origin, `/abc${path}`)).status).toBe(200);
+      expect(seen.slice(before), path).toEqual([byHost]);
+    }
+    expect(seen.slice(-6)[0]).toBe('vigil-stream://abc/..%2f..%2fsecret.txt');
+  });
+
+  it('any other Host (127.0.0.1, another port, more labels, userinfo) takes the path form', async () => {
+    const port = String(server.port);
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `abc.localhost:${String(server.port + 1)}`,
+      `a.b.localhost:${port}`,
+      `u@abc.localhost:${port}`,
+    ]) {
+      const before = seen.length;
+      expect((await rawGet(server.origin, '/xyz/index.m3u8', { host })).status, host).toBe(200);
+      expect(seen.slice(before), host).toEqual(['vigil-stream://xyz/index.m3u8']);
+    }
+    expect(server.toHttp('vigil-stream://xyz/index.m3u8')).toBe(`${server.origin}/xyz/index.m3u8`);
+  });
+
+  it('names the scheme’s stand-in for a CSP as every *.localhost host on its port', () => {
+    expect(server.cspSource).toBe(`http://*.localhost:${String(server.port)}`);
+    expect(() => server.toPageHttp('http://abc/index.m3u8')).toThrow(/not a vigil-stream URL/);
+  });
+});
+
 describe('the HTTP stand-in streams bodies as Electron does', () => {
   let cancelled: unknown[] = [];
   const handler: FetchHandler = (req) => {
