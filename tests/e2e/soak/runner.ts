@@ -180,7 +180,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         // Pinned: opened now if closed, and left open until a while after its camera is back.
         lane.fault = planned;
         lane.nextToggleAt = Math.max(lane.nextToggleAt, planned.at + planned.downMs + 10_000);
-        if (!lane.page) onLane(lane, 'opening before a fault', () => windows.open(lane));
+        // Queued even while a window shows: a close may be under way in the lane's queue (it
+        // was, at a fault's lead, in a full run: the fault then found no window). open() does
+        // nothing when the window is still there by its turn.
+        onLane(lane, 'opening before a fault', () => windows.open(lane));
       }
       for (const planned of pending.filter((f) => since() >= f.at)) {
         pending.splice(pending.indexOf(planned), 1);
