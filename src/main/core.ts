@@ -82,11 +82,14 @@ export function createVigilCore(opts: CoreOptions) {
    * restarts a running stream from the new source and forgets the remembered codec, replaces
    * the cached picture, and checks the status at the new address; a rename touches nothing.
    * A removed camera stops streaming at once. The demo camera is never "removed": hiding it
-   * leaves a running demo stream playing.
+   * leaves a running demo stream playing. "Keep ready" follows every add, edit and removal.
    */
   const cameraChanged = (change: CameraChange): void => {
     switch (change.kind) {
       case 'updated':
+        // Before the edit's stream restart is queued: a camera that stops being kept ready
+        // loses its warm session rather than restarting it.
+        keepReady(change.id);
         if (!change.sourceChanged) return;
         {
           // A picture of the camera as it is now replaces one the dashboard shows (none is
@@ -112,6 +115,8 @@ export function createVigilCore(opts: CoreOptions) {
         void ptz.forget(change.id);
         return;
       case 'removed':
+        // First, so the stop below does not launch a warm session again.
+        keepReady(change.id);
         void ptz.forget(change.id);
         streams.forgetHealth(change.id);
         snapshots.forget(change.id);
@@ -119,6 +124,7 @@ export function createVigilCore(opts: CoreOptions) {
         void streams.stop(change.id);
         return;
       case 'added':
+        keepReady(change.id);
         if (change.first) opts.broadcast('cameras:demoChanged', registry.demoState());
         return;
       case 'demo':
@@ -127,6 +133,18 @@ export function createVigilCore(opts: CoreOptions) {
       case 'certificate-pinned':
         return;
     }
+  };
+
+  /**
+   * Applies a camera's stored "Keep ready" to the stream service (off for a removed camera).
+   * Camera edits refuse the cases the service refuses, so a refusal here is only logged.
+   */
+  const keepReady = (id: string): void => {
+    const camera = registry.get(id);
+    const on = camera !== undefined && !camera.builtIn && camera.options.keepReady;
+    streams.setKeepReady(id, on).catch((error: unknown) => {
+      log(`keep ready ${id}: ${errorText(error)}`);
+    });
   };
 
   const registry: CameraRegistry = new CameraRegistry({
@@ -280,6 +298,8 @@ export function createVigilCore(opts: CoreOptions) {
       for (const message of await walls.load()) notices.push({ level: 'warning', message });
       await recordingFolder.load();
       await streams.init();
+      // After the sweep: kept-ready cameras get their warm sessions.
+      for (const camera of registry.list()) keepReady(camera.id);
     },
 
     /**

@@ -52,8 +52,9 @@ function untilWhen(stream: StreamInfo, formatTime: (epochMs: number) => string):
  */
 export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayItem[] {
   // One line per camera: its main stream (a wall's sub stream stands in when it is the only one).
+  // A kept-ready camera's session nobody watches is not "streaming" to the user: no Stop for it.
   const active = state.streams
-    .filter((s) => ACTIVE.has(s.state))
+    .filter((s) => ACTIVE.has(s.state) && !(s.warm === true && s.viewers === 0))
     .filter(
       (s, _i, all) =>
         s.variant === 'main' || !all.some((o) => o.cameraId === s.cameraId && o.variant === 'main'),

@@ -32,6 +32,12 @@ export interface CameraOptions {
   /** Battery cameras sleep: wait for them to wake, and allow a longer start. */
   battery: boolean;
   audio: boolean;
+  /**
+   * "Keep ready": main keeps the camera connected (video copied, nothing written to disk) and
+   * holds its picture since the last keyframe, so a viewer sees it at once. Mains-powered
+   * cameras only: never with `battery`, never the demo camera. Absent in older files: false.
+   */
+  keepReady: boolean;
 }
 
 export const DEFAULT_CAMERA_OPTIONS: CameraOptions = {
@@ -39,6 +45,7 @@ export const DEFAULT_CAMERA_OPTIONS: CameraOptions = {
   durationSec: 60,
   battery: false,
   audio: true,
+  keepReady: false,
 };
 
 /** A camera as renderers see it: credentials reduced to "is there a password". */
@@ -212,4 +219,11 @@ export interface DemoCameraState {
 export type DemoCameraChange = { show: boolean } | { dismissNotice: true };
 
 export const DEMO_CAMERA_ID = 'demo';
+
+/** Why a battery camera cannot be kept ready (camera edits and the stream service say it). */
+export const KEEP_READY_BATTERY_MESSAGE =
+  'Battery cameras cannot be kept ready: staying connected all the time would drain the battery. Turn off “Keep ready” or “Battery camera”.';
+/** Why the demo camera cannot be kept ready. */
+export const KEEP_READY_DEMO_MESSAGE =
+  'The demo camera cannot be kept ready: it is a test pattern built into Vigil, not a camera connection.';
 export const MAX_CAMERA_NAME = 80;

@@ -34,7 +34,11 @@ export interface StreamInfo {
   variant: StreamVariant;
   sessionId: string;
   state: StreamState;
-  /** Playlist URL on the app's stream scheme; set only while `live`. */
+  /**
+   * Playlist URL on the app's stream scheme; set only while `live`, and only while the run
+   * writes HLS files: a kept-ready (warm) camera's session writes none until a viewer asks
+   * (`StartStreamOptions.files`), so a page that joins it plays `liveUrl`.
+   */
   url: string | null;
   /**
    * The low-latency stream (fragmented MP4, one fragment per frame, for Media Source) on the
@@ -58,6 +62,11 @@ export interface StreamInfo {
   reconnectAttempt: number | null;
   /** While `reconnecting`: why the camera dropped (what the user is told); null otherwise. */
   dropped: StreamFailure | null;
+  /**
+   * The camera is kept ready (its `keepReady` option): main runs a session for it without
+   * viewers, and starts a new one when this one ends. Absent: false.
+   */
+  warm?: boolean;
 }
 
 export interface StreamFailure {
@@ -71,6 +80,12 @@ export interface StartStreamOptions {
   durationSec?: number;
   /** Default 'main'. 'sub' only for a camera that has a sub stream (`Camera.hasSubStream`). */
   variant?: StreamVariant;
+  /**
+   * This viewer needs the HLS files (`url`): a page without Media Source, a fallback. A kept-
+   * ready camera's session writes none until asked: it then restarts its run with them
+   * ('reconnecting' until the playlist is live). Other sessions always write them.
+   */
+  files?: boolean;
 }
 
 /** Codecs a page may report it plays beyond H.264 (which every Chromium plays). */

@@ -196,7 +196,10 @@ describe('the contract, at the type level', () => {
 
   it('derives the renderer api from the contract', () => {
     expectTypeOf<VigilApi['streams']['start']>().parameters.toEqualTypeOf<
-      [cameraId: string, options?: { durationSec?: number; variant?: 'main' | 'sub' }]
+      [
+        cameraId: string,
+        options?: { durationSec?: number; variant?: 'main' | 'sub'; files?: boolean },
+      ]
     >();
     expectTypeOf<VigilApi['streams']['start']>().returns.toEqualTypeOf<Promise<StreamInfo>>();
     expectTypeOf<VigilApi['streams']['list']>().returns.toEqualTypeOf<Promise<StreamInfo[]>>();

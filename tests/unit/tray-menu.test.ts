@@ -141,6 +141,22 @@ describe('tray menu', () => {
     expect(byLabel(items, 'Garage — streaming')?.enabled).toBe(true);
   });
 
+  it('a kept-ready camera nobody watches is not listed as streaming; once watched it is', () => {
+    const state = (viewers: number) => ({
+      cameras,
+      walls: [],
+      statuses: (id: string) => statuses.get(id),
+      streams: [stream('a', { warm: true, viewers, deadline: null, timeLimitSec: null })],
+      formatTime: (ms: number) => `T+${String(ms)}`,
+    });
+    const idle = labels(buildTrayMenu(state(0), actions()));
+    expect(idle).toContain('Front door');
+    expect(idle).not.toContain('Front door — streaming');
+    expect(idle).toContain('Stop all streams [disabled]');
+    const watched = labels(buildTrayMenu(state(1), actions()));
+    expect(watched).toContain('Front door — streaming');
+  });
+
   it('saved walls: one "Open wall: <name>" each, after the cameras, which opens that wall', () => {
     const a = actions();
     const items = buildTrayMenu(

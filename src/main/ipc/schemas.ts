@@ -36,6 +36,7 @@ const cameraInput = z.strictObject({
       durationSec: z.number().int().min(0).max(MAX_STREAM_DURATION_SEC),
       battery: z.boolean(),
       audio: z.boolean(),
+      keepReady: z.boolean(),
     })
     .partial()
     .optional(),
@@ -80,6 +81,7 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
       .strictObject({
         durationSec: z.number().int().min(0).max(MAX_STREAM_DURATION_SEC).optional(),
         variant: variant.optional(),
+        files: z.boolean().optional(),
       })
       .optional(),
   ]),

@@ -21,6 +21,7 @@ export function registerStreamHandlers(
       durationSec: options?.durationSec ?? defaultDurationSec(cameraId),
       viewer,
       ...(options?.variant ? { variant: options.variant } : {}),
+      ...(options?.files ? { files: true } : {}),
     });
   });
   // A window's Stop releases only its own hold: other windows of the camera keep watching.

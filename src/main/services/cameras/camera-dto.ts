@@ -2,6 +2,7 @@ import { MAX_CAMERA_NAME, type Camera } from '../../../shared/cameras';
 import { cleanLabel } from '../../../shared/text';
 import type { StoredCamera } from './camera-file';
 import { snapshotUrlOf, streamUrlOf, subStreamUrlOf } from './camera-source';
+import { storedOptions } from './camera-input';
 import { withoutUserinfo } from './rtsp-url';
 
 /** The stream URL to copy: the username shown, the password as "****"; never the password. */
@@ -54,7 +55,7 @@ export function toDto(camera: StoredCamera): Camera {
               ...(source.subUrl ? { subUrl: withoutUserinfo(source.subUrl) } : {}),
             }
           : source,
-    options: camera.options,
+    options: storedOptions(camera.options),
     username: camera.username,
     hasPassword,
     address:

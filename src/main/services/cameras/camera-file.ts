@@ -46,6 +46,9 @@ export const storedCameraSchema = z.object({
     durationSec: z.number().int().min(0),
     battery: z.boolean(),
     audio: z.boolean(),
+    // Added later: files written before have none, read as false (see camera-input's
+    // storedOptions), so older Vigils and older files keep loading.
+    keepReady: z.boolean().optional(),
   }),
   username: z.string().nullable(),
   /** What the secret store returned for the password; never the password itself. */

@@ -1,4 +1,9 @@
-import { MAX_CAMERA_NAME, type CameraOptions } from '../../../shared/cameras';
+import {
+  KEEP_READY_BATTERY_MESSAGE,
+  KEEP_READY_DEMO_MESSAGE,
+  MAX_CAMERA_NAME,
+  type CameraOptions,
+} from '../../../shared/cameras';
 import { UserFacingError } from '../../../shared/errors';
 import { MAX_STREAM_DURATION_SEC } from '../../../shared/streams';
 import { cleanLabel } from '../../../shared/text';
@@ -46,12 +51,20 @@ export function checkPort(port: number): number {
   return port;
 }
 
+/** A camera's options as stored: fields added later may be absent in older files. */
+export type StoredOptions = StoredCamera['options'];
+
+/** Stored options with the later fields' defaults filled in (what renderers and services see). */
+export function storedOptions(stored: StoredOptions): CameraOptions {
+  return { ...stored, keepReady: stored.keepReady ?? false };
+}
+
 /** The stored options with the dialog's changes applied, checked. */
 export function mergeOptions(
-  base: CameraOptions,
+  base: StoredOptions,
   patch: Partial<CameraOptions> | undefined,
 ): CameraOptions {
-  const options = { ...base, ...patch };
+  const options = { ...storedOptions(base), ...patch };
   if (
     !Number.isInteger(options.durationSec) ||
     options.durationSec < 0 ||
@@ -62,7 +75,18 @@ export function mergeOptions(
       `Live duration must be 0 (no limit) to ${String(MAX_STREAM_DURATION_SEC)} seconds.`,
     );
   }
+  if (options.keepReady && options.battery) throw batteryKeptReady();
   return options;
+}
+
+/** Keep ready on a battery camera: refused, whichever of the two was changed. */
+export function batteryKeptReady(): UserFacingError {
+  return new UserFacingError('keep-ready-battery', KEEP_READY_BATTERY_MESSAGE);
+}
+
+/** Keep ready on the demo camera: refused (nothing to connect to ahead of time). */
+export function demoKeptReady(): UserFacingError {
+  return new UserFacingError('keep-ready-demo', KEEP_READY_DEMO_MESSAGE);
 }
 
 /**
@@ -70,6 +94,8 @@ export function mergeOptions(
  * not read never reaches the disk.
  */
 export function checkedEntry(camera: StoredCamera): StoredCamera {
+  // The options alone are checked by mergeOptions; this one needs the source too.
+  if (camera.options.keepReady && camera.source.kind === 'demo') throw demoKeptReady();
   const checked = storedCameraSchema.safeParse(camera);
   if (!checked.success) {
     const issue = checked.error.issues[0];

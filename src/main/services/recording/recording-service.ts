@@ -33,7 +33,12 @@ export interface RecordingStreams {
   output(cameraId: string): SessionOutput | undefined;
   keep(cameraId: string, holder: string): boolean;
   unkeep(cameraId: string, holder: string): Promise<void>;
+  /** A kept-ready camera's session writes no files until asked (StreamService.ensureFiles). */
+  ensureFiles(cameraId: string): Promise<void>;
 }
+
+/** How long a recording waits for a kept-ready camera's run to restart with files. */
+const FILES_WITHIN_MS = 20_000;
 
 export interface RecordingServiceOptions {
   streams: RecordingStreams;
@@ -116,13 +121,30 @@ export class RecordingService {
   }
 
   /**
+   * The camera's output once it writes files. A kept-ready camera's session plays to its
+   * windows without them (the low-latency stream only): it is asked for them, and the run
+   * restarts with them ('reconnecting', then live, a second or two).
+   */
+  private async outputWithFiles(cameraId: string): Promise<SessionOutput | undefined> {
+    let out = this.opts.streams.output(cameraId);
+    if (!out?.live || out.files !== false) return out;
+    await this.opts.streams.ensureFiles(cameraId);
+    const until = Date.now() + FILES_WITHIN_MS;
+    for (;;) {
+      out = this.opts.streams.output(cameraId);
+      if (!out || (out.live && out.files !== false) || Date.now() > until) return out;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /**
    * Starts recording a live camera from its newest finished segment. Refused (a clear error,
    * nothing created) when the camera is not live or the folder cannot be written.
    */
   async start(cameraId: string, options: StartRecordingOptions = {}): Promise<RecordingInfo> {
     const running = this.recordings.get(cameraId);
     if (running) return copy(running.info);
-    const out = this.opts.streams.output(cameraId);
+    const out = await this.outputWithFiles(cameraId);
     if (!out?.live) {
       throw new UserFacingError(
         'not-streaming',

@@ -57,6 +57,11 @@ export interface FfmpegArgsOptions {
    */
   liveOutput?: boolean;
   /**
+   * Write the HLS files (default true). False: the low-latency output alone (a kept-ready
+   * camera nobody watches: nothing on disk); only for a run that writes it (writesLiveOutput).
+   */
+  hlsFiles?: boolean;
+  /**
    * The codecs the app's pages can play (MSE): copied, never transcoded. H.264 always; H.265
    * where the platform decodes it (Electron's Chromium on macOS, Windows, some Linux).
    */
@@ -274,6 +279,10 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
   const { source } = options;
   const hls = options.hls ?? VIGIL_HLS;
   const head = ['-hide_banner', '-loglevel', 'info', '-nostats', '-progress', 'pipe:1'];
+  const live = writesLiveOutput(options);
+  const files = options.hlsFiles !== false;
+  if (!files && !live)
+    throw new Error('buildFfmpegArgs: a run without HLS files needs the low-latency output');
   if (source.kind === 'demo') {
     return [
       ...head,
@@ -298,8 +307,7 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
   return [
     ...head,
     ...inputListArgs(options.inputList, hls.fastProbe),
-    ...streams,
-    ...hlsOutput(options.outDir, hls),
-    ...(writesLiveOutput(options) ? [...streams, ...liveOutput()] : []),
+    ...(files ? [...streams, ...hlsOutput(options.outDir, hls)] : []),
+    ...(live ? [...streams, ...liveOutput()] : []),
   ];
 }

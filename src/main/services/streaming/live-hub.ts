@@ -53,6 +53,8 @@ export class LiveHub {
   /** The fragments since the last video keyframe (empty: none seen yet, or over the cap). */
   private cache: FragmentPiece[] = [];
   private cacheBytes = 0;
+  /** The run's init came, and a video keyframe fragment after it. */
+  private keyframeSeen = false;
   private ended = false;
   private totalIn = 0;
   private totalDropped = 0;
@@ -90,6 +92,15 @@ export class LiveHub {
     return this.totalDropped;
   }
 
+  /**
+   * The current run has sent its init and a keyframe fragment after it: a viewer subscribing
+   * now starts with a picture (the cache may be empty again only past its cap). False after
+   * `newRun` and `end`.
+   */
+  get ready(): boolean {
+    return this.keyframeSeen;
+  }
+
   /** When the last fragment arrived (the hub's clock); null before the first. */
   get lastFragmentAt(): number | null {
     return this.lastAt;
@@ -116,6 +127,7 @@ export class LiveHub {
   newRun(): void {
     this.splitter = this.newSplitter();
     this.init = null;
+    this.keyframeSeen = false;
     this.dropCache();
   }
 
@@ -124,6 +136,7 @@ export class LiveHub {
     if (this.ended) return;
     this.ended = true;
     this.init = null;
+    this.keyframeSeen = false;
     this.dropCache();
     for (const viewer of [...this.viewerSet]) {
       this.viewerSet.delete(viewer);
@@ -198,6 +211,7 @@ export class LiveHub {
 
   private onInit(init: InitPiece): void {
     this.init = init;
+    this.keyframeSeen = false;
     this.dropCache();
     for (const viewer of this.viewerSet) {
       this.send(viewer, init.data);
@@ -207,6 +221,7 @@ export class LiveHub {
 
   private onFragment(fragment: FragmentPiece): void {
     this.lastAt = this.now();
+    if (fragment.keyframe && this.init) this.keyframeSeen = true;
     this.cacheFragment(fragment);
     for (const viewer of this.viewerSet) {
       if (viewer.state === 'init') continue;

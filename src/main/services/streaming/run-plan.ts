@@ -70,8 +70,11 @@ export class RunPlan {
     this.clock = this.clockWanted();
   }
 
-  /** The arguments of a run writing into `dir`; an RTSP source is read through `relayUrl`. */
-  launch(dir: string, relayUrl: string | null): RunLaunch {
+  /**
+   * The arguments of a run writing into `dir`; an RTSP source is read through `relayUrl`.
+   * `files` false: the low-latency output alone, no HLS files (only when `writesLive()`).
+   */
+  launch(dir: string, relayUrl: string | null, files = true): RunLaunch {
     const { source } = this;
     const fastProbe = this.fastProbe;
     let inputList: RunLaunch['inputList'] = null;
@@ -86,9 +89,28 @@ export class RunPlan {
       };
     }
     const options: FfmpegArgsOptions = {
-      source,
+      ...this.argsBase(),
       ...(inputList ? { inputList: inputList.path } : {}),
       outDir: dir,
+      hlsFiles: files,
+    };
+    return { args: buildFfmpegArgs(options), inputList, live: writesLiveOutput(options) };
+  }
+
+  /**
+   * Whether the next run would write the low-latency output (video copied, an RTSP source, the
+   * output wanted): what a run without HLS files needs. Transcoded video never has it.
+   */
+  writesLive(): boolean {
+    return writesLiveOutput({ ...this.argsBase(), outDir: '' });
+  }
+
+  /** What a run's arguments depend on besides where it writes. */
+  private argsBase(): Omit<FfmpegArgsOptions, 'outDir'> {
+    const { source } = this;
+    const fastProbe = this.fastProbe;
+    return {
+      source,
       socketTimeoutMs: this.opts.socketTimeoutMs,
       ...(this.codec ? { knownCodec: this.codec } : {}),
       hasDrawtext: this.clock,
@@ -97,7 +119,6 @@ export class RunPlan {
       liveOutput: this.opts.liveOutput ?? false,
       playable: this.playable(),
     };
-    return { args: buildFfmpegArgs(options), inputList, live: writesLiveOutput(options) };
   }
 
   /**

@@ -33,6 +33,17 @@ export interface SessionOptions {
   live?: LiveSink;
   /** The codecs the pages can play, asked before each run (H.264 when not given). */
   playable?: () => readonly VideoCodec[];
+  /**
+   * False: runs write the low-latency output alone, no HLS files (a kept-ready camera; see
+   * `StreamSession.writeFiles`). Default true.
+   */
+  files?: boolean;
+  /**
+   * A session without HLS files found its next run cannot write the low-latency output (the
+   * video must be transcoded): 'files' writes HLS files from then on (someone watches), 'end'
+   * ends the session (`transcodes` says why). Default 'files'.
+   */
+  whenTranscoding?: () => 'files' | 'end';
   log: (line: string) => void;
 }
 
@@ -55,6 +66,11 @@ export interface LiveSink {
   write(chunk: Buffer): void;
   /** The session is over: every viewer's stream ends. */
   end(): void;
+  /**
+   * The current run has sent its init and a keyframe fragment: a viewer joining now gets a
+   * picture at once. What makes a run without HLS files live.
+   */
+  readonly ready: boolean;
 }
 
 /** How long each step of a session may take; tests shorten them. */
@@ -67,6 +83,11 @@ export interface SessionTimings {
   stallTimeoutMs: number;
   /** Wait after each rung of the stop ladder (q, SIGTERM) before the next. */
   stopStepMs: number;
+  /**
+   * A kept-ready camera's session failed (its reconnect ladder gave up, or it never started):
+   * the pause before the next one, so a camera that is down costs a try every this often.
+   */
+  warmRetryMs: number;
 }
 
 /** The timings the app runs with. */
@@ -75,6 +96,7 @@ export const DEFAULT_TIMINGS: SessionTimings = {
   startTimeoutMs: 9_000,
   stallTimeoutMs: 5_000,
   stopStepMs: 400,
+  warmRetryMs: 30_000,
 };
 
 /**

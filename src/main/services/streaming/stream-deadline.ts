@@ -45,6 +45,17 @@ export class StreamDeadline {
     this.arm();
   }
 
+  /**
+   * Counts anew from now (or from the first picture, when not `live` yet) with this duration:
+   * the first viewer of a session that ran without one (a kept-ready camera) gets its whole
+   * time from when it joined.
+   */
+  restart(durationSec: number, live: boolean): void {
+    this.durationMs = durationSec === 0 ? null : durationSec * 1000;
+    this.liveAt = live ? this.now() : null;
+    this.arm();
+  }
+
   /** Adds time, keeping what remains within MAX_STREAM_DURATION_SEC. */
   extend(seconds: number): void {
     if (this.durationMs === null) return;

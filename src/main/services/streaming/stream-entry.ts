@@ -34,6 +34,11 @@ export interface Entry {
   health: HealthRecord;
   /** The low-latency output's fan-out to viewers (init, the GOP since the last keyframe, live). */
   live: LiveHub;
+  /**
+   * Launched for a kept-ready camera and no viewer has joined yet: it has no deadline; the
+   * first viewer's time counts from when it joins.
+   */
+  awaitingViewer: boolean;
 }
 
 /**
@@ -47,10 +52,16 @@ export interface SessionOutput {
   run: number;
   /** False while reconnecting or stopping: the folder holds the last run's files, or none. */
   live: boolean;
+  /**
+   * False while the session writes no HLS files (a kept-ready camera nobody asked files of):
+   * the folder has no playlist, init or segment to read. `StreamService.ensureFiles` asks.
+   * Always set by the service (optional for readers' test doubles: absent means files).
+   */
+  files?: boolean;
 }
 
-/** An entry as renderers see it (plain data). */
-export function entryInfo(entry: Entry): StreamInfo {
+/** An entry as renderers see it (plain data); `warm`: its camera is kept ready. */
+export function entryInfo(entry: Entry, warm = false): StreamInfo {
   const { session } = entry;
   const state = session.phase;
   const playable = state === 'live' && !session.stopping;
@@ -60,7 +71,8 @@ export function entryInfo(entry: Entry): StreamInfo {
     sessionId: session.id,
     state,
     // A failing session is still 'live' until its teardown ends: no URL to play by then.
-    url: playable ? streamUrl(session.id) : null,
+    // A run without files has no playlist: pages play liveUrl (or ask for files).
+    url: playable && session.writesFiles ? streamUrl(session.id) : null,
     liveUrl: playable && session.lowLatency ? liveStreamUrl(session.id) : null,
     startedAt: entry.startedAt,
     deadline: entry.deadline.at,
@@ -70,6 +82,7 @@ export function entryInfo(entry: Entry): StreamInfo {
     failure: state === 'failed' ? session.failure : null,
     reconnectAttempt: state === 'reconnecting' ? session.reconnectAttempt : null,
     dropped: state === 'reconnecting' ? session.dropped : null,
+    ...(warm ? { warm } : {}),
   };
 }
 
@@ -83,6 +96,7 @@ export function entryOutput(entry: Entry): SessionOutput | undefined {
     dir: session.dir,
     run: entry.runs,
     live: phase === 'live' && !session.stopping,
+    files: session.writesFiles,
   };
 }
 

@@ -31,6 +31,7 @@ import {
   type SessionOutput,
   type ViewerId,
 } from './stream-entry';
+import { WarmCameras } from './warm-cameras';
 
 export type { SessionOutput, ViewerId } from './stream-entry';
 
@@ -92,6 +93,7 @@ export class StreamService {
   /** What the pages play (setPlayable); H.264 until a page says more. */
   private playable: readonly VideoCodec[] = ['h264'];
   private readonly ffmpeg: () => Promise<FfmpegBinary>;
+  private readonly warm: WarmCameras;
 
   constructor(opts: StreamServiceOptions) {
     this.opts = opts;
@@ -109,6 +111,17 @@ export class StreamService {
       spawner: this.spawner,
       workDir: opts.tempRoot,
       stopStepMs: this.timings.stopStepMs,
+    });
+    this.warm = new WarmCameras({
+      queue: (cameraId, task) => this.queues.run(streamKey(cameraId, 'main'), task),
+      entry: (cameraId) => this.entries.get(streamKey(cameraId, 'main')),
+      launchWarm: (cameraId) => this.launch(cameraId, 'main', 0, null, false),
+      stopEntry: (entry, reason) => this.stopEntry(entry, reason),
+      publish: (entry) => void this.publish(entry),
+      resolve: async (cameraId) => this.opts.sources.resolve(cameraId, 'main'),
+      closed: () => this.closed,
+      retryMs: this.timings.warmRetryMs,
+      log: this.log,
     });
   }
 
@@ -136,7 +149,9 @@ export class StreamService {
 
   /**
    * Starts streaming a camera for a viewer, or joins the running session. Resolves with
-   * the session in `starting` (or `live` when joined); progress arrives as events.
+   * the session in `starting` (or `live` when joined); progress arrives as events. The first
+   * viewer of a kept-ready camera's session gets its whole time from when it joins; `files`
+   * makes a session that writes no HLS files start writing them ('reconnecting' meanwhile).
    */
   start(cameraId: string, options: StartStreamOptions & { viewer: ViewerId }): Promise<StreamInfo> {
     const durationSec = options.durationSec ?? DEFAULT_STREAM_DURATION_SEC;
@@ -158,18 +173,27 @@ export class StreamService {
       const existing = this.entries.get(key);
       if (existing && !existing.session.stopping) {
         existing.viewers.add(options.viewer);
-        existing.deadline.grant(durationSec);
+        if (existing.awaitingViewer) {
+          existing.awaitingViewer = false;
+          existing.deadline.restart(durationSec, existing.runs > 0);
+        } else existing.deadline.grant(durationSec);
+        if (options.files) await existing.session.writeFiles();
         return this.publish(existing);
       }
       return this.launch(cameraId, variant, durationSec, options.viewer);
     });
   }
 
+  /**
+   * Launches a session: for a viewer, or (viewer null) a kept-ready camera's warm session,
+   * which has no deadline until its first viewer and, with `files` false, writes no HLS files.
+   */
   private async launch(
     cameraId: string,
     variant: StreamVariant,
     durationSec: number,
-    viewer: ViewerId,
+    viewer: ViewerId | null,
+    files = true,
   ): Promise<StreamInfo> {
     const key = streamKey(cameraId, variant);
     const source = await this.opts.sources.resolve(cameraId, variant);
@@ -191,7 +215,7 @@ export class StreamService {
     const entry: Entry = {
       cameraId,
       variant,
-      viewers: new Set([viewer]),
+      viewers: new Set(viewer === null ? [] : [viewer]),
       startedAt: this.now(),
       // Ends this entry's session, never a newer one of the same camera.
       deadline: new StreamDeadline(durationSec, this.now, () => {
@@ -211,6 +235,7 @@ export class StreamService {
       overdue: false,
       health,
       live,
+      awaitingViewer: viewer === null,
       session: new StreamSession({
         id,
         dir,
@@ -229,6 +254,9 @@ export class StreamService {
         log: this.log,
         onCodec: (codec) => this.learnedCodecs.set(key, codec),
         onChange: () => this.onSessionChange(entry),
+        files,
+        // A watched session writes files instead; a warm one nobody watches is pointless.
+        whenTranscoding: () => (entry.viewers.size + entry.keepers.size > 0 ? 'files' : 'end'),
       }),
     };
     this.entries.set(key, entry);
@@ -256,10 +284,16 @@ export class StreamService {
     // 'ended' would otherwise overwrite the new session in every window of this camera.
     if (current) this.publish(entry);
     else entry.health.state(entryInfo(entry));
+    if (current && (session.phase === 'ended' || session.phase === 'failed'))
+      this.warm.sessionEnded(entry);
+  }
+
+  private isWarm(entry: Entry): boolean {
+    return entry.variant === 'main' && this.warm.isWarm(entry.cameraId);
   }
 
   private publish(entry: Entry): StreamInfo {
-    const info = entryInfo(entry);
+    const info = entryInfo(entry, this.isWarm(entry));
     entry.health.state(info);
     this.opts.emit(info);
     return info;
@@ -317,6 +351,30 @@ export class StreamService {
    */
   async cameraChanged(cameraId: string): Promise<void> {
     await Promise.all(VARIANTS.map((variant) => this.streamChanged(cameraId, variant)));
+    this.warm.cameraChanged(cameraId);
+  }
+
+  /**
+   * Keeps a camera ready (its `keepReady` option; main stream only) or lets it go. On: a warm
+   * session runs while nobody watches (video copied to the low-latency output, no files), and
+   * a new one starts whenever the camera's session ends (after a pause when it failed; never
+   * for a camera whose video must be transcoded, until it changes). Refused for the demo and
+   * battery cameras. Off: a warm session nobody watches or records stops.
+   */
+  setKeepReady(cameraId: string, on: boolean): Promise<void> {
+    if (on && this.closed) return Promise.reject(shuttingDown());
+    return this.warm.set(cameraId, on);
+  }
+
+  /**
+   * The camera's session writes HLS files from now on (a recorder reads them): a kept-ready
+   * camera's session restarts its run with them. Nothing to do for other sessions.
+   */
+  ensureFiles(cameraId: string): Promise<void> {
+    return this.queues.run(cameraId, async () => {
+      const entry = this.entries.get(cameraId);
+      if (entry && !entry.session.stopping) await entry.session.writeFiles();
+    });
   }
 
   private streamChanged(cameraId: string, variant: StreamVariant): Promise<void> {
@@ -379,15 +437,15 @@ export class StreamService {
 
   /** Every session that is starting, live or stopping. */
   list(): StreamInfo[] {
-    return [...this.entries.values()].map((e) => entryInfo(e));
+    return [...this.entries.values()].map((e) => entryInfo(e, this.isWarm(e)));
   }
 
-  /** The directory of a live session, for the protocol handler; undefined otherwise. */
+  /** The directory of a live session that writes files, for the protocol handler; else undefined. */
   liveDirectory(sessionId: string): string | undefined {
     for (const entry of this.entries.values()) {
       const { session } = entry;
       if (session.id === sessionId && session.phase === 'live' && !session.stopping)
-        return session.dir;
+        return session.writesFiles ? session.dir : undefined;
     }
     return undefined;
   }
@@ -412,8 +470,11 @@ export class StreamService {
    * planned from now on.
    */
   setPlayable(codecs: readonly VideoCodec[]): void {
+    const before = this.playable.join(', ');
     this.playable = ['h264', ...codecs.filter((c) => c === 'h265')];
     this.log(`pages play: ${this.playable.join(', ')}`);
+    // A kept-ready camera found to need transcoding may be copied now.
+    if (this.playable.join(', ') !== before) this.warm.playableChanged();
   }
 
   /** A camera's session output for a recorder; undefined before its first picture and after it ends. */
@@ -422,11 +483,21 @@ export class StreamService {
     return entry ? entryOutput(entry) : undefined;
   }
 
-  /** Keeps the camera's running session past its deadline and its last viewer (a recording). */
+  /**
+   * Keeps the camera's running session past its deadline and its last viewer (a recording),
+   * and has it write HLS files (what a recording reads; see ensureFiles).
+   */
   keep(cameraId: string, holder: string): boolean {
     const entry = this.entries.get(cameraId);
     if (!entry || entry.session.stopping) return false;
     entry.keepers.add(holder);
+    if (!entry.session.writesFiles) {
+      this.ensureFiles(cameraId).catch((error: unknown) => {
+        this.log(
+          `camera ${cameraId}: files for a recording: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+    }
     return true;
   }
 
@@ -438,6 +509,11 @@ export class StreamService {
       if (entry.overdue) await this.stopEntry(entry, 'timeout');
       else if (entry.viewers.size === 0) await this.stopEntry(entry, 'stopped');
     });
+  }
+
+  /** Bytes a camera's low-latency fan-out holds (its init and GOP cache); 0 without a session. */
+  liveCacheBytes(cameraId: string): number {
+    return this.entries.get(cameraId)?.live.cachedBytes ?? 0;
   }
 
   /** Process ids of running ffmpeg children (for diagnostics and tests). */
@@ -478,6 +554,7 @@ export class StreamService {
    */
   async shutdown(): Promise<void> {
     this.closed = true;
+    this.warm.close();
     // Grabs are told first (synchronously), as before: none starts once quit has begun.
     const grabsEnded = this.grabs.close();
     await Promise.all([this.stopAll('shutdown'), grabsEnded]);

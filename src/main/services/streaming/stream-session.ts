@@ -27,10 +27,11 @@ export type SessionPhase =
   'waking' | 'starting' | 'live' | 'reconnecting' | 'stopping' | 'ended' | 'failed';
 
 /**
- * One camera turned into HLS files in its own directory: the state machine (waking →
- * starting → live ⇄ reconnecting → ended | failed), its reconnect ladder, and when to run
- * ffmpeg again (RunPlan says how). Processes are supervised by FfmpegRun, readiness comes
- * from HlsReadiness, battery cameras are woken by wakeCamera.
+ * One camera turned into HLS files in its own directory (and, where video is copied, the
+ * low-latency output): the state machine (waking → starting → live ⇄ reconnecting → ended |
+ * failed), its reconnect ladder, and when to run ffmpeg again (RunPlan says how). Processes
+ * are supervised by FfmpegRun, readiness comes from HlsReadiness (or, for a run without
+ * files, the low-latency sink), battery cameras are woken by wakeCamera.
  */
 export class StreamSession {
   readonly id: string;
@@ -68,12 +69,22 @@ export class StreamSession {
   private stopped: Promise<void> | null = null;
   /** The current run writes the low-latency output, and its bytes still make sense. */
   private liveRun = false;
+  /** Runs from now on write HLS files (false: the low-latency output alone; see writeFiles). */
+  private filesWanted: boolean;
+  /** The current run writes HLS files: its playlist, not the low-latency output, says live. */
+  private runFiles = true;
+  /**
+   * Ended because its runs would have to transcode, which gives no low-latency output: a
+   * session without files had nothing to show (see SessionOptions.whenTranscoding).
+   */
+  transcodes = false;
 
   constructor(opts: SessionOptions) {
     this.opts = opts;
     this.id = opts.id;
     this.dir = opts.dir;
     this.source = opts.source;
+    this.filesWanted = opts.files ?? true;
     this.plan = new RunPlan({
       source: opts.source,
       binary: opts.binary,
@@ -87,7 +98,8 @@ export class StreamSession {
     });
     this.readiness = new HlsReadiness(
       this.dir,
-      () => this.waiting && !this.stopped && !this.relaunching,
+      // A run without files is live by its low-latency output (onMedia), never by a playlist.
+      () => this.waiting && !this.stopped && !this.relaunching && this.runFiles,
       () => this.goLive(),
     );
   }
@@ -100,6 +112,14 @@ export class StreamSession {
   /** True while the current run feeds the low-latency output (video copied, not transcoded). */
   get lowLatency(): boolean {
     return this.liveRun && this.ffmpeg !== null;
+  }
+
+  /**
+   * Runs write HLS files (the playlist `StreamInfo.url` names). False for a kept-ready camera's
+   * session until someone asks for them (writeFiles).
+   */
+  get writesFiles(): boolean {
+    return this.filesWanted;
   }
 
   /** The last lines ffmpeg printed, with credentials removed. */
@@ -130,11 +150,30 @@ export class StreamSession {
    * nothing dropped) until the new source is live; one that has not says 'starting' (or
    * 'waking') again, with a fresh start timeout.
    */
-  async restart(source: StreamSource): Promise<void> {
+  restart(source: StreamSource): Promise<void> {
+    return this.rerun('camera changed, restarting from its new settings', source);
+  }
+
+  /**
+   * A viewer needs the HLS files of a session that writes none (a kept-ready camera): the run
+   * is replaced by one writing both outputs, the way restart() does it ('reconnecting' until
+   * its playlist is live; low-latency viewers get the new run's init in-band). The relay, the
+   * source and what was learned about it stay.
+   */
+  writeFiles(): Promise<void> {
+    if (this.filesWanted || this.stopped) return Promise.resolve();
+    this.filesWanted = true;
+    return this.rerun('a viewer needs HLS files, restarting with them', null);
+  }
+
+  /** Replaces the run: from a new source (its relay opened afresh), or the same one. */
+  private async rerun(why: string, source: StreamSource | null): Promise<void> {
     if (this.stopped) return;
     const generation = ++this.generation;
-    this.source = source;
-    this.plan.reset(source);
+    if (source) {
+      this.source = source;
+      this.plan.reset(source);
+    }
     for (const timer of [this.stallTimer, this.reconnectTimer]) if (timer) clearTimeout(timer);
     this.stallTimer = null;
     this.reconnectTimer = null;
@@ -147,31 +186,35 @@ export class StreamSession {
       this.phase = this.wakes ? 'waking' : 'starting';
       this.armStartTimer();
     }
-    this.opts.log(`session ${this.id}: camera changed, restarting from its new settings`);
+    this.opts.log(`session ${this.id}: ${why}`);
     this.opts.onChange();
     this.relaunching = true;
     await this.letGo();
     if (this.isStale(generation)) return;
-    const old = this.access;
-    this.access = null;
-    await old?.close();
+    if (source) {
+      const old = this.access;
+      this.access = null;
+      await old?.close();
+    }
     await this.emptyDirectory();
     if (this.isStale(generation)) return;
-    let access: SourceAccess;
-    try {
-      access = await this.openAccess(source);
-    } catch (error) {
-      if (!this.isStale(generation)) {
-        this.fail(streamFailure('unreachable', error instanceof Error ? error.message : ''));
+    if (source) {
+      let access: SourceAccess;
+      try {
+        access = await this.openAccess(source);
+      } catch (error) {
+        if (!this.isStale(generation)) {
+          this.fail(streamFailure('unreachable', error instanceof Error ? error.message : ''));
+        }
+        return;
       }
-      return;
+      if (this.isStale(generation)) {
+        // A stop or a newer restart came meanwhile, and closed only the relay it knew of.
+        await access.close();
+        return;
+      }
+      this.access = access;
     }
-    if (this.isStale(generation)) {
-      // A stop or a newer restart came meanwhile, and closed only the relay it knew of.
-      await access.close();
-      return;
-    }
-    this.access = access;
     this.relaunching = false;
     if (this.wakes) void this.wakeThenLaunch(generation);
     else this.launch();
@@ -230,7 +273,29 @@ export class StreamSession {
   }
 
   private launch(): void {
-    const { args, inputList, live } = this.plan.launch(this.dir, this.access?.relay?.url ?? null);
+    if (!this.filesWanted && !this.plan.writesLive()) {
+      if ((this.opts.whenTranscoding?.() ?? 'files') === 'end') {
+        this.transcodes = true;
+        this.opts.log(
+          `session ${this.id}: the camera's video must be transcoded, which gives no low-latency output, and nobody needs files: ending the session`,
+        );
+        void this.stop();
+        return;
+      }
+      this.filesWanted = true;
+      this.opts.log(
+        `session ${this.id}: the camera's video must be transcoded (no low-latency output): writing HLS files`,
+      );
+    }
+    // Without files the session folder still holds two small private files, both needed: the
+    // ffconcat input list (the relay's URL is never on the command line) and the pid file the
+    // start-up sweep reaps a crashed run's ffmpeg by. Neither is media; both go with the folder.
+    const files = this.filesWanted;
+    const { args, inputList, live } = this.plan.launch(
+      this.dir,
+      this.access?.relay?.url ?? null,
+      files,
+    );
     // Private (0600, in the 0700 session directory) and gone with the directory.
     if (inputList) writeFileSync(inputList.path, inputList.text, { mode: 0o600 });
     this.spawnedAt = Date.now();
@@ -241,6 +306,7 @@ export class StreamSession {
     });
     const sink = live ? this.opts.live : undefined;
     this.liveRun = sink !== undefined;
+    this.runFiles = files;
     sink?.newRun();
     // Only the current run's output counts: a replaced run's last lines speak of old settings.
     const run: FfmpegRun = new FfmpegRun({
@@ -271,6 +337,8 @@ export class StreamSession {
               if (run !== this.ffmpeg || !this.liveRun) return;
               try {
                 sink.write(chunk);
+                if (!files && sink.ready && this.waiting && !this.relaunching && !this.stopped)
+                  this.goLive();
               } catch (error) {
                 // Bytes that are not MP4 boxes: this run's output is lost to viewers (they
                 // fall back to HLS); the next run starts it afresh.
@@ -280,6 +348,8 @@ export class StreamSession {
                   `session ${this.id}: low-latency output unreadable (${error instanceof Error ? error.message : String(error)})`,
                 );
                 this.opts.onChange();
+                // Without files, the run shows nothing any more: a broken run, like a crash.
+                if (!files) this.dropOrFail(streamFailure('crashed'));
               }
             },
           }
