@@ -27,6 +27,7 @@ import { bundleScript } from '../tests/helpers/bundle-script';
 import { serveOverHttp } from '../tests/helpers/hls-http';
 import { isAlive } from '../tests/helpers/stream-harness';
 import { rssMb, sampleCpu } from './proc';
+import { measureWarmCost } from './warm-cost';
 import { chart, report, type Results } from './report';
 import { wallSetups } from './wall-setups';
 
@@ -103,6 +104,8 @@ async function rig(profile: ProfileName, cameras: Map<string, StreamSource>) {
     lowLatency: PROFILES[profile].lowLatency,
   });
   await service.init();
+  // The page reads it with http.toPageHttp: one host per session, as vigil-stream://<session>/
+  // is; on one host Chromium's 6 sockets per host would starve the 16-stream page.
   const http = await serveOverHttp(
     createHlsHandler({
       liveDirectory: (id) => service.liveDirectory(id),
@@ -227,9 +230,10 @@ async function main(): Promise<void> {
       const info = await live;
       const tPlaylist = Date.now() - t0;
       const id = `${name}-${String(run)}`;
-      await playSetup(page, id, name, info, http.toHttp);
+      await playSetup(page, id, name, info, http.toPageHttp);
       const firstFrameAt = await page.evaluate((i) => window.benchFirstFrame(i), id);
-      const pid = service.pids()[0] ?? -1;
+      const pid = service.pids()[0];
+      if (pid === undefined) throw new Error(`${name}: a live session without ffmpeg`);
       const dir = service.liveDirectory(info.sessionId) ?? '';
       const s0 = Date.now();
       await service.release('cam', 'bench');
@@ -246,8 +250,24 @@ async function main(): Promise<void> {
   }
 
   // 2. Vigil through its real UI: click → poster on screen, click → first advancing frame.
-  const ui = { poster: [] as number[], frame: [] as number[], stopClick: [] as number[] };
-  if (!QUICK) await uiRuns(ui);
+  const ui = {
+    poster: [] as number[],
+    frame: [] as number[],
+    stopClick: [] as number[],
+    warmFrame: [] as number[],
+    warmPageLoad: [] as number[],
+  };
+  await uiRuns(ui);
+  log(
+    `warm: click → frame p50 ${String(percentile(ui.warmFrame, 50))} ms (the window's page begins ${String(percentile(ui.warmPageLoad, 50))} ms after the click)`,
+  );
+  const warmCost = await measureWarmCost(
+    { kind: 'rtsp', url: camera.url },
+    { ffmpeg: FFMPEG, windowMs: QUICK ? 5_000 : 10_000 },
+  );
+  log(
+    `warm cost: ffmpeg ${warmCost.ffmpegCpu.toFixed(1)} % of a core, ${warmCost.ffmpegPssMb.toFixed(0)} MB; main ${warmCost.mainCpu.toFixed(1)} %`,
+  );
   async function uiRuns(into: typeof ui): Promise<void> {
     const app = await startApp();
     const cam = await app.registry.add({
@@ -261,7 +281,7 @@ async function main(): Promise<void> {
       .waitFor({ timeout: 20_000 });
     await app.context.addInitScript({
       content: `(() => {
-      window.__bench = { posterAt: null, firstFrameAt: null };
+      window.__bench = { posterAt: null, firstFrameAt: null, navigationAt: performance.timeOrigin };
       new MutationObserver(() => {
         const v = document.querySelector('video');
         if (!v || window.__bench.watching) return;
@@ -304,6 +324,56 @@ async function main(): Promise<void> {
       into.stopClick.push(Date.now() - s0);
     }
     log('UI runs done');
+    // The same camera kept ready: its session runs with nobody watching; a click joins it.
+    await app.registry.update(cam.id, {
+      name: 'Bench camera',
+      source: { kind: 'rtsp', url: camera.url },
+      options: { keepReady: true },
+    });
+    const warmLive = async (notSession: string | null): Promise<string> => {
+      const until = Date.now() + 20_000;
+      for (;;) {
+        const warm = app.streams
+          .list()
+          .find(
+            (s) => s.warm && s.state === 'live' && s.viewers === 0 && s.sessionId !== notSession,
+          );
+        if (warm) return warm.sessionId;
+        if (Date.now() > until) throw new Error('the kept-ready camera did not go live in 20 s');
+        await sleep(20);
+      }
+    };
+    let session = await warmLive(null);
+    for (let run = 0; run < RUNS; run++) {
+      // Past a keyframe or two, as a camera kept ready for a while would be.
+      await sleep(3_000);
+      const opened = app.nextPage();
+      const t0 = Date.now();
+      await dashboard
+        .getByRole('article', { name: 'Bench camera' })
+        .getByRole('button', { name: WATCH_LABEL, exact: true })
+        .click();
+      const live = await opened;
+      await live.waitForFunction(
+        () =>
+          (window as unknown as { __bench: { firstFrameAt: number | null } }).__bench
+            .firstFrameAt !== null,
+        undefined,
+        { timeout: 20_000 },
+      );
+      const marks = await live.evaluate(
+        () =>
+          (window as unknown as { __bench: { navigationAt: number; firstFrameAt: number } })
+            .__bench,
+      );
+      into.warmFrame.push(marks.firstFrameAt - t0);
+      into.warmPageLoad.push(marks.navigationAt - t0);
+      const closed = live.waitForEvent('close');
+      await live.getByRole('button', { name: 'Stop' }).click();
+      await closed;
+      session = await warmLive(session);
+    }
+    log('UI runs with the camera kept ready done');
     await app.registry.remove(cam.id);
     await app.dispose();
   }
@@ -314,7 +384,7 @@ async function main(): Promise<void> {
     const live = next('cam', 'live');
     await service.start('cam', { viewer: 'bench', durationSec: 0 });
     const info = await live;
-    await playSetup(page, `steady-${name}`, name, info, http.toHttp);
+    await playSetup(page, `steady-${name}`, name, info, http.toPageHttp);
   }
   log(`steady state: waiting ${String(WARMUP_MS / 1000)} s`);
   await sleep(WARMUP_MS);
@@ -389,7 +459,7 @@ async function main(): Promise<void> {
       await play(
         page,
         `n${String(n)}-${info.cameraId}`,
-        http.toHttp(info.url ?? ''),
+        http.toPageHttp(info.url ?? ''),
         LIVE_HLS_CONFIG,
       );
     }
@@ -427,7 +497,7 @@ async function main(): Promise<void> {
     await Promise.all(ids.map((id) => service.start(id, { viewer: 'bench', durationSec: 0 })));
     const infos = await Promise.all(lives);
     for (const info of infos)
-      await playSetup(page, `ll${String(n)}-${info.cameraId}`, 'lowlatency', info, http.toHttp);
+      await playSetup(page, `ll${String(n)}-${info.cameraId}`, 'lowlatency', info, http.toPageHttp);
     await sleep(8_000);
     const sampleAll = () =>
       Promise.all(
@@ -477,6 +547,7 @@ async function main(): Promise<void> {
       ]),
     ),
     ui: { poster: summary(ui.poster), frame: summary(ui.frame), stopClick: summary(ui.stopClick) },
+    warm: { click: summary(ui.warmFrame), pageBegins: summary(ui.warmPageLoad), cost: warmCost },
     steady: Object.fromEntries(
       NAMES.map((n) => {
         const s = steady[n];

@@ -118,6 +118,33 @@ describe('CameraCard', () => {
     expect(handlers.onStop).toHaveBeenCalledWith(camera);
   });
 
+  it.each([
+    [{ state: 'live' as const }, 'ready'],
+    [{ state: 'starting' as const, url: null }, 'getting ready…'],
+    [{ state: 'reconnecting' as const, reconnectAttempt: 2 }, 'reconnecting… (attempt 2)'],
+  ])(
+    'a kept-ready camera nobody watches (%j) says "%s" and offers Watch, not Show window or Stop',
+    (overrides, text) => {
+      const handlers = { onStop: vi.fn(), onStart: vi.fn() };
+      renderCard({
+        stream: stream({ warm: true, viewers: 0, deadline: null, url: null, ...overrides }),
+        ...handlers,
+      });
+      expect(screen.getByRole('status').textContent).toBe(text);
+      expect(screen.queryByRole('button', { name: 'Show window' })).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+      fireEvent.click(screen.getByRole('button', { name: 'Watch' }));
+      expect(handlers.onStart).toHaveBeenCalledWith(camera);
+    },
+  );
+
+  it('a kept-ready camera with a window open is streaming: Show window and Stop', () => {
+    renderCard({ stream: stream({ warm: true, viewers: 1 }), onStop: vi.fn() });
+    expect(screen.getByRole('status').textContent).toBe('live · 0:42 left');
+    expect(screen.getByRole('button', { name: 'Show window' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+  });
+
   it('a refused password: its own badge, and Enter password… instead of a Watch that repeats the refusal', () => {
     const handlers = { onEnterPassword: vi.fn() };
     renderCard({

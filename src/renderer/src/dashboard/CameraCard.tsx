@@ -46,8 +46,20 @@ const STATUS_LABEL: Record<CameraStatus['state'], string> = {
   unauthorized: 'Wrong password',
 };
 
+/**
+ * A kept-ready camera's session that no window watches: the camera is ready, not streaming to
+ * anyone. The card offers Watch (not Show window), no Stop, and says "ready".
+ */
+export function isReadyOnly(stream: StreamInfo): boolean {
+  return stream.warm === true && stream.viewers === 0;
+}
+
 /** What the card says about a running stream, from main's facts only. */
 export function streamLabel(stream: StreamInfo, now: number): string {
+  if (isReadyOnly(stream)) {
+    if (stream.state === 'live') return 'ready';
+    if (stream.state === 'starting' || stream.state === 'waking') return 'getting ready…';
+  }
   switch (stream.state) {
     case 'waking':
       return 'waking camera…';
@@ -76,7 +88,10 @@ export function startBlockedReason(status: CameraStatus | undefined): string | n
 
 /** One camera on the dashboard: picture, status, and what you can do with it. */
 export function CameraCard(props: CameraCardProps) {
-  const { camera, status, snapshot, stream, now } = props;
+  const { camera, status, snapshot, now } = props;
+  // A kept-ready camera nobody watches: the card treats it as not streaming (ready shows).
+  const ready = props.stream && isReadyOnly(props.stream) ? props.stream : undefined;
+  const stream = ready ? undefined : props.stream;
   const [confirming, setConfirming] = useState(false);
   const [confirmingCopy, setConfirmingCopy] = useState(false);
   const [checkingNow, setCheckingNow] = useState(false);
@@ -108,6 +123,14 @@ export function CameraCard(props: CameraCardProps) {
         {stream ? (
           <span className={`live-pill live-pill-${stream.state}`} role="status">
             {streamLabel(stream, now)}
+          </span>
+        ) : ready ? (
+          <span
+            className="live-pill live-pill-ready"
+            role="status"
+            title="Kept ready: Vigil stays connected, so a live window shows the picture at once."
+          >
+            {streamLabel(ready, now)}
           </span>
         ) : null}
         <RecordingBadge cameraId={camera.id} />

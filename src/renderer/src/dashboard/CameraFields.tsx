@@ -8,6 +8,7 @@ import {
   type OnvifDeviceInfo,
 } from '../../../shared/cameras';
 import { hostProblem, splitPastedUrl } from '../../../shared/camera-address';
+import { KEEP_READY_COST } from './keep-ready';
 
 /** Things to point out under a field before saving (another camera's name or address). */
 export interface FieldNotes {
@@ -256,10 +257,32 @@ export function CameraFields({
           <input
             type="checkbox"
             checked={fields.options.battery}
-            onChange={(e) => setOption('battery', e.target.checked)}
+            onChange={(e) => {
+              setOption('battery', e.target.checked);
+              // Staying connected would drain it: a battery camera is never kept ready.
+              if (e.target.checked) setOption('keepReady', false);
+            }}
           />
           Battery camera (wait for it to wake)
         </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={fields.options.keepReady && !fields.options.battery}
+            disabled={fields.options.battery}
+            onChange={(e) => setOption('keepReady', e.target.checked)}
+            aria-describedby={`${ids}-ready`}
+          />
+          Keep ready
+        </label>
+        <Note
+          id={`${ids}-ready`}
+          text={
+            fields.options.battery
+              ? 'Not for battery cameras: staying connected would drain the battery.'
+              : `Vigil stays connected and holds the latest picture, so a live window shows it the moment you open it. Costs this computer ${KEEP_READY_COST} while the app runs.`
+          }
+        />
         <label className="inline">
           <input
             type="checkbox"

@@ -59,11 +59,24 @@ export function LiveView({ cameraId }: { cameraId: string }) {
   const [paused, setPaused] = useState(false);
   const now = useNow(250);
   const live = info?.state === 'live' ? info.url : null;
-  const [lowLatency, setLowLatency] = useLowLatencyPreference(cameraId);
+  const [lowLatency, setLowLatency] = useLowLatencyPreference(cameraId, info?.warm === true);
   const offered = info?.state === 'live' ? info.liveUrl : null;
   const player = useLivePlayer(videoRef, live, lowLatency ? offered : null);
   const delivery = pathText(player.path, offered !== null, lowLatency, player.fallback);
-  const playerStartMs = usePlayerStart(live, player.phase);
+  const playerStartMs = usePlayerStart(live ?? offered, player.phase);
+  // A kept-ready camera's session writes no HLS files until asked: this window plays HLS (its
+  // choice, or the low-latency path failed here), so it asks, once per session. Main restarts
+  // the run with them; the window follows its 'reconnecting' → 'live'.
+  const filesAsked = useRef<string | null>(null);
+  const needsFiles = info?.state === 'live' && info.url === null && player.path === 'hls';
+  const sessionId = info?.sessionId ?? null;
+  useEffect(() => {
+    if (!needsFiles || sessionId === null || filesAsked.current === sessionId) return;
+    filesAsked.current = sessionId;
+    vigil()
+      .streams.start(cameraId, { files: true })
+      .catch((e: unknown) => setError(messageOf(e)));
+  }, [needsFiles, sessionId, cameraId]);
   // The camera played in this window: a later failure is an outage, not a setup mistake.
   const [playedHere, setPlayedHere] = useState(false);
   useEffect(() => {

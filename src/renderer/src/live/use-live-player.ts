@@ -86,7 +86,9 @@ export function useLivePlayer(
 
   useEffect(() => {
     const video = videoRef.current;
-    if (!video || !source || !url) return undefined;
+    // A kept-ready camera's session offers only the low-latency stream until a viewer asks for
+    // its HLS files (`url` null): the low-latency path plays without it.
+    if (!video || !source) return undefined;
     setPhase('loading');
     let frames = 0;
     let framesAtLastTick = 0;
@@ -132,7 +134,7 @@ export function useLivePlayer(
       }
       if (!Hls.isSupported()) {
         // No MSE (e.g. some WebKit builds): the platform's own HLS player.
-        video.src = url;
+        video.src = source;
         void video.play().catch(() => undefined);
         return null;
       }
@@ -152,7 +154,7 @@ export function useLivePlayer(
         else setPhase('stalled');
       });
       hls.attachMedia(video);
-      hls.loadSource(url);
+      hls.loadSource(source);
       return hls;
     };
     hlsRef.current = start();
@@ -208,7 +210,7 @@ export function useLivePlayer(
       mseRef.current = null;
       video.removeAttribute('src');
     };
-  }, [videoRef, url, source, path, generation]);
+  }, [videoRef, source, path, generation]);
 
   return {
     phase,
