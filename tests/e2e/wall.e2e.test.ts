@@ -97,6 +97,9 @@ describe.runIf(runnable)('a camera wall: many cameras in one window', () => {
     const opened = app.nextPage();
     await dialog.getByRole('button', { name: 'Save and open' }).click();
     const wall = await opened;
+    // What the wall's tiles fetch: the low-latency stream of each session, not HLS segments.
+    const fetched: string[] = [];
+    wall.on('request', (r) => fetched.push(r.url()));
     await wall.waitForURL(/\/wall\.html\?wall=/, { waitUntil: 'domcontentloaded' });
     await expect.poll(() => wall.title(), { timeout: UI_WITHIN }).toBe('Front of house');
     expect(await tileNames(wall)).toEqual(CAMERAS);
@@ -119,6 +122,11 @@ describe.runIf(runnable)('a camera wall: many cameras in one window', () => {
       expect(s.state).toBe('live');
       expect(s.timeLimitSec).toBeNull();
     }
+    // One streaming response per tile (hls.js polling 4 segments a second per tile cost a 4 × 4
+    // wall its frame rate on 2 cores: bench/run-wall.ts).
+    const liveStreams = new Set(fetched.filter((u) => u.endsWith('/live.mp4')));
+    expect(liveStreams.size).toBe(4);
+    expect(fetched.filter((u) => u.endsWith('.m4s'))).toEqual([]);
     // The dashboard lists the wall.
     await dashboard
       .getByRole('region', { name: 'Walls' })

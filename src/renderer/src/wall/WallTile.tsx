@@ -60,8 +60,13 @@ export function WallTile(props: WallTileProps) {
   const snapshot = useWallStore((s) => s.snapshots[cameraId]);
   const videoRef = useRef<HTMLVideoElement>(null);
   const info = stream.requested ? stream.info : null;
-  // HLS: the low-latency stream's start still stutters (see live/low-latency-pref.ts).
-  const player = useLivePlayer(videoRef, info?.state === 'live' ? info.url : null);
+  // The low-latency stream where main offers it (HLS otherwise, or after it failed here): one
+  // streaming response per tile instead of hls.js polling a playlist and fetching 4 segments a
+  // second. Measured on the 2-core bench machine, 16 tiles on a 4 × 4 wall (bench/run-wall.ts
+  // --quick): HLS p50 6.4–7.5 fps per tile (0 of 16 at 15 fps), low latency p50 21.1 (min 20.1,
+  // 16 of 16). Its first second may stutter (see live/low-latency-pref.ts); a wall plays on.
+  const live = info?.state === 'live' ? info : null;
+  const player = useLivePlayer(videoRef, live?.url ?? null, live?.liveUrl ?? null);
   const [playedHere, setPlayedHere] = useState(false);
   useEffect(() => {
     if (player.phase === 'playing') setPlayedHere(true);
