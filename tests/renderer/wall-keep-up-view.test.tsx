@@ -51,12 +51,20 @@ beforeAll(() => {
   HTMLMediaElement.prototype.play = () => Promise.resolve();
 });
 
-/** One frame on screen: every callback waiting on the video runs (and asks for the next). */
-function present(video: HTMLVideoElement): void {
+/** Each video's presentedFrames, as Chromium counts the frames it handed to the compositor. */
+const presentedOf = new Map<HTMLVideoElement, number>();
+
+/**
+ * `frames` more frames on screen, seen by one rendering step: every callback waiting on the
+ * video runs once (and asks for the next) with the element's presentedFrames.
+ */
+function present(video: HTMLVideoElement, frames = 1): void {
+  const presentedFrames = (presentedOf.get(video) ?? 0) + frames;
+  presentedOf.set(video, presentedFrames);
   const callbacks = [...(pending.get(video) ?? new Map<number, VideoFrameRequestCallback>())];
   pending.get(video)?.clear();
   for (const [, callback] of callbacks)
-    callback(performance.now(), {} as VideoFrameCallbackMetadata);
+    callback(performance.now(), { presentedFrames } as VideoFrameCallbackMetadata);
 }
 
 function videoOf(cameraId: string): HTMLVideoElement {
@@ -190,6 +198,23 @@ describe('a wall that cannot keep up says so', () => {
     expect(notice().textContent).toBe('');
     // main was asked each camera's rate once (answers are kept 30 s), not once a second.
     expect([...healthAsked].sort()).toEqual([...IDS].sort());
+  });
+
+  it('counts frames presented, not callbacks: 12 rendering steps a second showing 25 frames keep up', async () => {
+    await renderWall();
+    // With many videos Chromium runs the page's steps at 30 a second or fewer, one callback per
+    // step: each step here sees 2 or 3 new frames (25 in 12 steps; 12 callbacks alone would be
+    // under 60 % of the stream's 25 fps).
+    const steps = Array.from({ length: 12 }, (_, i) => (i === 0 ? 3 : 2));
+    for (let second = 0; second < 8; second++) {
+      for (const id of IDS) for (const frames of steps) present(videoOf(id), frames);
+      await act(async () => {
+        vi.advanceTimersByTime(KEEP_UP_TICK_MS);
+        await Promise.resolve();
+      });
+    }
+    expect(healthAsked.length).toBeGreaterThan(0);
+    expect(notice().textContent).toBe('');
   });
 
   it('two slow seconds in five are not enough: a tile is judged on the whole window’s rate', async () => {
