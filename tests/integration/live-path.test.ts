@@ -2,47 +2,12 @@
 // HLS and, where it copies the video, fragmented MP4 on a pipe; main fans it out to each
 // viewer, who starts from the last keyframe (the GOP cache). Real ffmpeg, real fake cameras.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Fmp4LiveSplitter, type LivePiece } from '../../src/main/services/streaming/fmp4-live';
 import { hasGstreamerRtsp, startFakeCamera, stopAllFakeCameras } from '../fixtures/fake-camera';
+import { liveReader as reader } from '../helpers/live-reader';
 import { createHarness, type Harness } from '../helpers/stream-harness';
 
 const gst = hasGstreamerRtsp();
 if (!gst) console.warn('SKIP live path: GStreamer RTSP server is not installed');
-
-interface Received {
-  piece: LivePiece;
-  at: number;
-}
-
-/** Reads a viewer's stream into pieces with their arrival times, until `done` or the stream ends. */
-function reader(stream: ReadableStream<Uint8Array>) {
-  const pieces: Received[] = [];
-  const splitter = new Fmp4LiveSplitter();
-  const r = stream.getReader();
-  let ended = false;
-  const pump = (async () => {
-    for (;;) {
-      const { done, value } = await r.read();
-      if (done) break;
-      const at = Date.now();
-      for (const piece of splitter.push(Buffer.from(value))) pieces.push({ piece, at });
-    }
-    ended = true;
-  })();
-  return {
-    pieces,
-    get ended() {
-      return ended;
-    },
-    frames: () =>
-      pieces.reduce((n, p) => n + (p.piece.kind === 'fragment' ? p.piece.videoSamples : 0), 0),
-    cancel: async () => {
-      await r.cancel();
-      await pump.catch(() => undefined);
-    },
-    pump,
-  };
-}
 
 describe.runIf(gst)('the low-latency path', () => {
   let h: Harness | undefined;

@@ -9,9 +9,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createVigilCore, type VigilCore } from '../../src/main/core';
 import { createMemorySecretStore } from '../../src/main/services/cameras/secret-store';
 import { probeFfmpeg } from '../../src/main/services/streaming/ffmpeg-binary';
-import { Fmp4LiveSplitter, type LivePiece } from '../../src/main/services/streaming/fmp4-live';
 import type { StreamInfo } from '../../src/shared/streams';
 import { hasGstreamerRtsp, startFakeCamera, stopAllFakeCameras } from '../fixtures/fake-camera';
+import { liveReader as reader } from '../helpers/live-reader';
 import { createHarness, isAlive, type Harness } from '../helpers/stream-harness';
 import { RecordingService } from '../../src/main/services/recording/recording-service';
 import { openFileSink } from '../../src/main/services/recording/recording-sink';
@@ -22,37 +22,6 @@ if (!gst) console.warn('SKIP warm cameras: GStreamer RTSP server is not installe
 
 /** Short pauses so the tests see relaunches; the app waits 30 s after a failure. */
 const timings = { warmRetryMs: 400 };
-
-interface Received {
-  piece: LivePiece;
-  at: number;
-}
-
-/** Reads a viewer's stream into pieces with their arrival times. */
-function reader(stream: ReadableStream<Uint8Array>) {
-  const pieces: Received[] = [];
-  const splitter = new Fmp4LiveSplitter();
-  const r = stream.getReader();
-  const pump = (async () => {
-    for (;;) {
-      const { done, value } = await r.read();
-      if (done) break;
-      const at = Date.now();
-      for (const piece of splitter.push(Buffer.from(value))) pieces.push({ piece, at });
-    }
-  })();
-  return {
-    pieces,
-    inits: () => pieces.filter((p) => p.piece.kind === 'init').length,
-    /** When the first keyframe fragment after the first init arrived; null before. */
-    firstKeyAt: () =>
-      pieces.find((p) => p.piece.kind === 'fragment' && p.piece.keyframe)?.at ?? null,
-    cancel: async () => {
-      await r.cancel();
-      await pump.catch(() => undefined);
-    },
-  };
-}
 
 /** Resolves with the first event from index `from` on that matches. */
 async function eventAfter(
