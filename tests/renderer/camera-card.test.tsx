@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CameraCard, type CameraCardProps } from '../../src/renderer/src/dashboard/CameraCard';
 import { DEFAULT_CAMERA_OPTIONS, type Camera, type CameraStatus } from '../../src/shared/cameras';
 import type { StreamInfo } from '../../src/shared/streams';
+import { streamInfo } from '../helpers/stream-info';
 
 const NOW = 1_700_000_000_000;
 
@@ -27,23 +28,15 @@ const status = (state: CameraStatus['state'], detail: string | null = null): Cam
   detail,
 });
 
-const stream = (overrides: Partial<StreamInfo>): StreamInfo => ({
-  cameraId: 'c1',
-  variant: 'main',
-  sessionId: 's',
-  state: 'live',
-  url: 'vigil-stream://s/index.m3u8',
-  liveUrl: null,
-  startedAt: NOW - 20_000,
-  deadline: NOW + 42_000,
-  timeLimitSec: 60,
-  viewers: 1,
-  endReason: null,
-  failure: null,
-  reconnectAttempt: null,
-  dropped: null,
-  ...overrides,
-});
+const stream = (overrides: Partial<StreamInfo>): StreamInfo =>
+  streamInfo({
+    sessionId: 's',
+    url: 'vigil-stream://s/index.m3u8',
+    startedAt: NOW - 20_000,
+    deadline: NOW + 42_000,
+    timeLimitSec: 60,
+    ...overrides,
+  });
 
 function renderCard(props: Partial<CameraCardProps> = {}) {
   const handlers = {

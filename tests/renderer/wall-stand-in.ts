@@ -15,6 +15,7 @@ import type {
   IpcEnvelope,
 } from '../../src/shared/ipc-contract';
 import type { StreamInfo } from '../../src/shared/streams';
+import { streamInfo } from '../helpers/stream-info';
 import type { Wall, WallInput } from '../../src/shared/walls';
 
 export interface WallModel {
@@ -51,23 +52,7 @@ export function status(
 
 /** A session as main describes it; `starting` unless told otherwise. */
 export function session(cameraId: string, overrides: Partial<StreamInfo> = {}): StreamInfo {
-  return {
-    cameraId,
-    variant: 'main',
-    sessionId: `s-${cameraId}`,
-    state: 'starting',
-    url: null,
-    liveUrl: null,
-    startedAt: 0,
-    deadline: null,
-    timeLimitSec: null,
-    viewers: 1,
-    endReason: null,
-    failure: null,
-    reconnectAttempt: null,
-    dropped: null,
-    ...overrides,
-  };
+  return streamInfo({ cameraId, sessionId: `s-${cameraId}`, state: 'starting', ...overrides });
 }
 
 export interface StandIn {

@@ -6,25 +6,11 @@ import {
 } from '../../src/main/services/recording/live-picture';
 import type { SessionOutput } from '../../src/main/services/streaming/stream-service';
 import type { StreamInfo } from '../../src/shared/streams';
+import { streamInfo } from '../helpers/stream-info';
 
 /** A session of `cameraId` as the stream service reports it. */
 function info(cameraId: string, state: StreamInfo['state'] = 'live'): StreamInfo {
-  return {
-    cameraId,
-    variant: 'main',
-    sessionId: `s-${cameraId}`,
-    state,
-    url: null,
-    liveUrl: null,
-    startedAt: 0,
-    deadline: null,
-    timeLimitSec: null,
-    viewers: 1,
-    endReason: null,
-    failure: null,
-    reconnectAttempt: null,
-    dropped: null,
-  };
+  return streamInfo({ cameraId, sessionId: `s-${cameraId}`, state });
 }
 
 describe('card pictures share one budget (LivePictures)', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildTrayMenu, type TrayActions, type TrayItem } from '../../src/main/tray-menu';
 import { DEFAULT_CAMERA_OPTIONS, type Camera, type CameraStatus } from '../../src/shared/cameras';
 import type { StreamInfo } from '../../src/shared/streams';
+import { streamInfo } from '../helpers/stream-info';
 
 const cam = (id: string, name: string): Camera => ({
   id,
@@ -22,23 +23,8 @@ const status = (id: string, state: CameraStatus['state']): CameraStatus => ({
   checkedAt: 0,
   detail: null,
 });
-const stream = (cameraId: string, o: Partial<StreamInfo> = {}): StreamInfo => ({
-  cameraId,
-  variant: 'main',
-  sessionId: cameraId,
-  state: 'live',
-  url: 'x',
-  liveUrl: null,
-  startedAt: 0,
-  deadline: 42_000,
-  timeLimitSec: 60,
-  viewers: 1,
-  endReason: null,
-  failure: null,
-  reconnectAttempt: null,
-  dropped: null,
-  ...o,
-});
+const stream = (cameraId: string, o: Partial<StreamInfo> = {}): StreamInfo =>
+  streamInfo({ cameraId, sessionId: cameraId, url: 'x', deadline: 42_000, timeLimitSec: 60, ...o });
 
 function actions(): TrayActions & Record<string, ReturnType<typeof vi.fn>> {
   return {
