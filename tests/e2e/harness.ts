@@ -174,6 +174,13 @@ export interface AppHarness {
   pageErrors: string[];
   /** Stream requests refused as Electron refuses them (cross-origin without corsEnabled). */
   refusedStreamRequests(): number;
+  /**
+   * Closes the browser's idle keep-alive connections to the stream stand-in (Electron's custom
+   * scheme has none): before counting this process's open files.
+   */
+  closeIdleStreamConnections(): void;
+  /** The stream stand-in's port (for telling its connections from others). */
+  streamPort: number;
   dispose(): Promise<void>;
 }
 
@@ -470,6 +477,8 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     nextPage: () => new Promise((resolve) => pageWaiters.push(resolve)),
     pageErrors,
     refusedStreamRequests: () => hlsServer.refusedCrossOrigin(),
+    closeIdleStreamConnections: () => hlsServer.closeIdle(),
+    streamPort: hlsServer.port,
     async dispose() {
       await browser.close();
       await core.shutdown();

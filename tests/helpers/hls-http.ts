@@ -42,6 +42,12 @@ export interface StreamServer {
   toPageHttp: (streamUrl: string) => string;
   /** Requests refused the way Electron refuses them (no corsEnabled). */
   refusedCrossOrigin: () => number;
+  /**
+   * Closes the connections the browser keeps open between requests (HTTP keep-alive, one pool
+   * per session host). A custom scheme in Electron has no sockets at all, so counts of this
+   * process's open files must not see these.
+   */
+  closeIdle: () => void;
   close: () => Promise<void>;
 }
 
@@ -143,6 +149,7 @@ export async function serveOverHttp(
       return `http://${session}${PAGE_HOST_SUFFIX}:${String(port)}${path}`;
     },
     refusedCrossOrigin: () => refused,
+    closeIdle: () => server.closeIdleConnections(),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

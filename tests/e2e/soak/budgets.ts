@@ -106,7 +106,7 @@ export function judge(result: SoakResult, budgets: Budgets): string[] {
   const fdGrowth = result.fds.idleEnd - result.fds.idleStart;
   if (fdGrowth > budgets.idleFdGrowth)
     broken.push(
-      `open fds with no window: ${String(result.fds.idleStart)} → ${String(result.fds.idleEnd)}`,
+      `open fds with no window: ${String(result.fds.idleStart)} → ${String(result.fds.idleEnd)} (added: ${result.fds.added.join(', ') || 'none by target'})`,
     );
   broken.push(...result.problems);
   return broken;

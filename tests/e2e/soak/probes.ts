@@ -103,3 +103,41 @@ export async function sessionLikeDirs(tempRoot: string): Promise<string[]> {
 export async function everythingIn(tempRoot: string): Promise<string[]> {
   return readdir(tempRoot).catch(() => []);
 }
+
+/**
+ * What the sockets among `targets` (raw fd targets, "socket:[inode]") are, from /proc/net/tcp and
+ * tcp6: local and remote port and TCP state; "unix" or "other" when not TCP.
+ */
+export function describeSockets(targets: string[]): string[] {
+  const tcp = new Map<string, string>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      const [local, remote, state, inode] = [cols[1], cols[2], cols[3], cols[9]];
+      if (!local || !remote || !state || !inode) continue;
+      const port = (a: string) => String(parseInt(a.split(':')[1] ?? '0', 16));
+      tcp.set(inode, `tcp ${port(local)}→${port(remote)} state ${state}`);
+    }
+  }
+  return targets.flatMap((t) => {
+    const inode = /^socket:\[(\d+)\]$/.exec(t)?.[1];
+    return inode ? [tcp.get(inode) ?? `socket ${inode} (not tcp)`] : [];
+  });
+}
+
+/** This process's raw fd targets (socket inodes kept). */
+export function rawFdTargets(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -9,7 +9,15 @@ import { decodeAdvances, decodedFrames, recordDecodedFrames } from '../frames';
 import { startApp, type AppHarness } from '../harness';
 import { RECOVERY_WAIT_MS, runFault } from './faults';
 import { LeakWatch, MainWatch, takeSample } from './observers';
-import { added, everythingIn, fdTargets, ffmpegBelow, openFds } from './probes';
+import {
+  added,
+  describeSockets,
+  everythingIn,
+  fdTargets,
+  ffmpegBelow,
+  openFds,
+  rawFdTargets,
+} from './probes';
 import { between, planFaults, seededRandom, type PlannedFault } from './schedule';
 import type { FaultResult, Sample, SoakOptions, SoakResult } from './types';
 import { PLAY_WITHIN_MS, secs, sleep, Windows, type Lane } from './windows';
@@ -97,8 +105,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       await harness.streams.release(warmUp.id, 'soak-warm-up');
     }
     await sleep(QUIET_MS);
-    const idleStart = openFds();
+    const idleStart = await settledFds(harness);
     const idleTargets = fdTargets();
+    const idleRaw = rawFdTargets();
     log(
       `seed ${String(options.seed)}; ${String(plan.length)} faults planned; idle fds ${String(idleStart)}`,
     );
@@ -230,6 +239,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const until = Date.now() + 15_000;
     while (harness.streams.list().length > 0 && Date.now() < until) await sleep(TICK_MS);
     await sleep(QUIET_MS);
+    const idleEnd = await settledFds(harness);
     await leaks.check();
     const final = {
       ffmpeg: ffmpegBelow(),
@@ -237,9 +247,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       streamRoot: await everythingIn(harness.tempRoot),
       sessions: harness.streams.list().length,
     };
-    const idleEnd = openFds();
     const fdsAdded = added(idleTargets, fdTargets());
     log(`idle fds ${String(idleStart)} → ${String(idleEnd)}`);
+    if (idleEnd > idleStart)
+      log(
+        `idle fds added (stream stand-in on ${String(harness.streamPort)}): ${describeSockets(added(idleRaw, rawFdTargets())).join('; ')}`,
+      );
     const { log: _log, ...settings } = options;
     return {
       seed: options.seed,
@@ -263,4 +276,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await app?.dispose();
     await stopAllFakeCameras();
   }
+}
+
+/**
+ * This process's open fds with no window, once settled: the browser's idle keep-alive
+ * connections to the stream stand-in closed (one per recent session host; Electron's custom
+ * scheme has no sockets), and the fewest over 2 s, since a connection being closed goes away
+ * while a leak stays.
+ */
+async function settledFds(harness: AppHarness): Promise<number> {
+  let fewest = Infinity;
+  for (let i = 0; i < 10; i++) {
+    harness.closeIdleStreamConnections();
+    await sleep(200);
+    fewest = Math.min(fewest, openFds());
+  }
+  return fewest;
 }
