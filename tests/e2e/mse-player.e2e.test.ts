@@ -45,6 +45,8 @@ interface PageLog {
   events: Array<{ at: number; kind: 'fallback' | 'restart'; reason?: string; detail?: string }>;
   /** [Date.now(), latencyS, playbackRate, jumps, appended] every 100 ms. */
   stats: Array<[number, number | null, number, number, number]>;
+  /** Where the buffered media began when the first frame was presented. */
+  bufferedStart: number | null;
 }
 
 interface PageWindow {
@@ -60,10 +62,12 @@ const bundlePlayer = (): Promise<string> => bundleScript(PLAYER, 'VigilMse');
 async function startPlayer(page: Page, url: string): Promise<void> {
   await page.evaluate((streamUrl) => {
     const w = window as unknown as PageWindow;
-    const log: PageLog = { frames: [], events: [], stats: [] };
+    const log: PageLog = { frames: [], events: [], stats: [], bufferedStart: null };
     w.__log = log;
     const video = document.querySelector('video') as HTMLVideoElement;
     const onFrame = (now: number, meta: VideoFrameCallbackMetadata): void => {
+      if (log.frames.length === 0 && video.buffered.length > 0)
+        log.bufferedStart = video.buffered.start(0);
       log.frames.push([performance.timeOrigin + now, meta.presentedFrames, meta.mediaTime]);
       video.requestVideoFrameCallback(onFrame);
     };
@@ -244,6 +248,32 @@ describe.runIf(runnable)('MSE player in Chromium, live fMP4 from ffmpeg', () => 
       perSecond.every((fps) => fps >= MIN_FPS),
       perSecond.join(' '),
     ).toBe(true);
+  });
+
+  it('joining with 1.5 s of GOP so far: starts at its keyframe (no seek to the edge), plays it faster, and is within 0.5 s of the edge 1.5 s after the first frame', async () => {
+    const { p } = await open({ gop: 100, audio: true, holds: JOIN_MID_GOP });
+    const firstAt = await firstFrameAt(p);
+    await p.waitForTimeout(Math.max(0, firstAt + 2_500 - Date.now()));
+    const log = await pageLog(p);
+    const frames = presented(log);
+    const first = frames[0];
+    if (!first || log.bufferedStart === null) throw new Error('no frame, or nothing buffered');
+    // The keyframe the backlog begins with (the fixture's ffmpeg starts on one).
+    expect(Math.abs(first.mediaTime - log.bufferedStart)).toBeLessThan(0.05);
+    // Played through, not skipped: no step between presented frames over 0.3 s of media (a
+    // seek to the edge shows the keyframe, then a frame 1 s later), and faster than real time
+    // in the first second (more than 1.2 s of media).
+    const inFirstSecond = frames.filter((f) => f.at <= first.at + 1_000);
+    const played = (inFirstSecond.at(-1)?.mediaTime ?? 0) - first.mediaTime;
+    const steps = frames.slice(1).map((f, i) => f.mediaTime - (frames[i]?.mediaTime ?? 0));
+    console.log(
+      `join: ${String(inFirstSecond.length)} frames, ${played.toFixed(2)} s of media in the first second, largest step ${Math.max(...steps).toFixed(2)} s; latency at +1.5 s ${latencyFrom(log, first.at + 1_500).toFixed(2)} s`,
+    );
+    expect(Math.max(...steps)).toBeLessThan(0.3);
+    expect(played).toBeGreaterThan(1.2);
+    expect(latencyFrom(log, first.at + 1_500)).toBeLessThanOrEqual(MAX_LATENCY_S);
+    expect(log.stats.at(-1)?.[3]).toBe(0);
+    expect(log.events).toEqual([]);
   });
 
   it('after a 1.2 s delivery hiccup, catches up by speed (no jump) within 6 s', async () => {
