@@ -145,7 +145,14 @@ export function createVigilCore(opts: CoreOptions) {
     streams.setKeepReady(id, on).catch((error: unknown) => {
       log(`keep ready ${id}: ${errorText(error)}`);
     });
+    wantReadyWindow();
   };
+  /** The shell's windows, once registered: they keep a ready window while a camera is kept ready. */
+  let windowPort: WindowPort | null = null;
+  const wantReadyWindow = (): void =>
+    windowPort?.setReadyWindow?.(
+      registry.list().some((camera) => !camera.builtIn && camera.options.keepReady),
+    );
 
   const registry: CameraRegistry = new CameraRegistry({
     file: new CameraFile(join(opts.dataDir, 'cameras.json')),
@@ -343,18 +350,28 @@ export function createVigilCore(opts: CoreOptions) {
       );
       registerPtzHandlers(router, ptz, (viewer, id) => liveWindows.get(viewer) === id);
       registerWallHandlers(router, walls, windows);
+      windowPort = windows;
+      wantReadyWindow();
     },
 
     /**
      * A live window was just created: start its stream now, while its page loads (the
      * page's own start joins it). Errors reach the page when it asks; nothing to report twice.
      */
-    startForWindow(cameraId: string, viewer: string): void {
+    startForWindow(cameraId: string, viewer: string): StreamInfo | null {
+      // Before the join: the camera's main session if it is live (kept ready, or watched
+      // elsewhere), for a ready window to start playing at once.
+      const live =
+        streams
+          .list()
+          .find((s) => s.cameraId === cameraId && s.variant === 'main' && s.state === 'live') ??
+        null;
       liveWindows.set(viewer, cameraId);
       opening.set(viewer, { cameraId, failed: null });
       streams
         .start(cameraId, { viewer, durationSec: registry.durationSec(cameraId) })
         .catch(() => undefined);
+      return live;
     },
 
     /** Stops every stream (quit). */

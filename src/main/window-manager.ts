@@ -2,7 +2,8 @@ import { app, BrowserWindow, dialog, screen } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SavedFile } from '../shared/ipc-contract';
-import type { LiveWindowMode } from '../shared/windows';
+import type { StreamInfo } from '../shared/streams';
+import type { LiveWindowMode, ReadyHandOver } from '../shared/windows';
 import type { WindowPort } from './ipc/window-handlers';
 import { fitToDisplays, type Bounds, type WindowStateStore } from './window-state';
 import {
@@ -12,6 +13,7 @@ import {
   LIVE_MIN,
   LIVE_MINI_DEFAULT,
   LIVE_MINI_MIN,
+  READY_WINDOW_DELAY_MS,
   WALL_DEFAULT,
   WALL_MIN,
 } from './window-sizes';
@@ -44,9 +46,23 @@ export interface WindowManagerOptions {
   bounds: WindowStateStore;
   /**
    * A live window was just created (its page not loaded yet): start the stream now, so
-   * ffmpeg connects while the page loads. The page's own start then joins it.
+   * ffmpeg connects while the page loads. The page's own start then joins it. Returns the
+   * camera's session when it is live already (handed to a ready window with its camera).
    */
-  onLiveWindow?: (cameraId: string, viewer: string) => void;
+  onLiveWindow?: (cameraId: string, viewer: string) => StreamInfo | null | void;
+  /** How long after it is wanted, or after the last was handed out, the ready window is made. */
+  readyDelayMs?: number;
+}
+
+/**
+ * A live window made in advance, hidden, its page loaded and waiting for a camera (kept while
+ * any camera is kept ready). Opening a camera hands it over: no window to create, no page to
+ * load, so a kept-ready camera's picture follows the click at once.
+ */
+interface ReadyWindow {
+  win: BrowserWindow;
+  /** The page's pending windows:awaitCamera; null until the page has loaded and asked. */
+  handTo: ((handOver: ReadyHandOver) => void) | null;
 }
 
 /** Windows keyed by role: the dashboard, one live window per camera, one window per wall. */
@@ -54,6 +70,9 @@ export class WindowManager implements Required<WindowPort> {
   private dashboard: BrowserWindow | null = null;
   private readonly live = new Map<string, LiveWindow>();
   private readonly walls = new Map<string, BrowserWindow>();
+  private ready: ReadyWindow | null = null;
+  private readyWanted = false;
+  private readyTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: WindowManagerOptions) {}
 
@@ -91,9 +110,17 @@ export class WindowManager implements Required<WindowPort> {
     const normal = this.placed(liveKey(cameraId), LIVE_DEFAULT, LIVE_MIN);
     const mini = saved?.mini === true;
     const title = this.opts.cameraName(cameraId);
-    const win = mini
-      ? this.create(title, this.miniBounds(cameraId, normal), LIVE_MINI_MIN, true)
-      : this.create(title, normal, LIVE_MIN, true);
+    const [bounds, min] = mini
+      ? [this.miniBounds(cameraId, normal), LIVE_MINI_MIN]
+      : [normal, LIVE_MIN];
+    const ready = this.takeReady();
+    const win = ready?.win ?? this.create(title, bounds, min, true);
+    if (ready) {
+      win.setTitle(title);
+      // The minimum first: Electron snaps a setBounds below the minimum up to it.
+      win.setMinimumSize(min.width, min.height);
+      win.setBounds(bounds);
+    }
     // The same call (and level) as Keep on top, so a restored window floats like a pinned one.
     if (saved?.pinned === true) win.setAlwaysOnTop(true, 'floating');
     const entry: LiveWindow = { win, mini, normal };
@@ -103,8 +130,80 @@ export class WindowManager implements Required<WindowPort> {
       () => this.rememberLive(cameraId, entry),
       () => this.live.delete(cameraId),
     );
-    this.opts.onLiveWindow?.(cameraId, viewerOf(win));
+    const stream = this.opts.onLiveWindow?.(cameraId, viewerOf(win)) ?? null;
+    if (ready) {
+      ready.handTo({ cameraId, stream });
+      this.reveal(win);
+      this.scheduleReady();
+      return;
+    }
     await loadPage(win, 'live.html', { camera: cameraId });
+  }
+
+  /**
+   * Keeps a ready window while `on` (Vigil has a kept-ready camera), made READY_WINDOW_DELAY_MS
+   * later; off closes it. It costs one renderer process (about 60 MB) and no CPU while it waits.
+   */
+  setReadyWindow(on: boolean): void {
+    this.readyWanted = on;
+    if (on) {
+      this.scheduleReady();
+      return;
+    }
+    if (this.readyTimer) clearTimeout(this.readyTimer);
+    this.readyTimer = null;
+    const ready = this.ready;
+    this.ready = null;
+    if (ready && !ready.win.isDestroyed()) ready.win.close();
+  }
+
+  /** The ready window's page asking for its camera; undefined for any other window. */
+  awaitCamera(viewer: string): Promise<ReadyHandOver> | undefined {
+    const ready = this.ready;
+    if (!ready || ready.win.isDestroyed() || viewerOf(ready.win) !== viewer) return undefined;
+    // A reload asks again: the newest question is the one answered.
+    return new Promise((resolve) => (ready.handTo = resolve));
+  }
+
+  /** The ready window, taken out of the pool, if its page is loaded and waiting. */
+  private takeReady(): (ReadyWindow & { handTo: (handOver: ReadyHandOver) => void }) | undefined {
+    const ready = this.ready;
+    if (!ready || ready.win.isDestroyed() || !ready.handTo) return undefined;
+    this.ready = null;
+    return { win: ready.win, handTo: ready.handTo };
+  }
+
+  private scheduleReady(): void {
+    if (!this.readyWanted || this.ready || this.readyTimer) return;
+    this.readyTimer = setTimeout(() => {
+      this.readyTimer = null;
+      this.makeReady();
+    }, this.opts.readyDelayMs ?? READY_WINDOW_DELAY_MS);
+  }
+
+  private makeReady(): void {
+    if (!this.readyWanted || this.ready) return;
+    const win = createSecureWindow({
+      title: 'Vigil',
+      ...this.fit(LIVE_DEFAULT, LIVE_MIN),
+      minWidth: LIVE_MIN.width,
+      minHeight: LIVE_MIN.height,
+      keepRunningInBackground: true,
+      showWhenReady: false,
+    });
+    const ready: ReadyWindow = { win, handTo: null };
+    this.ready = ready;
+    // Closed while waiting (its renderer gone, or quit): the next one comes with the next use.
+    win.on('closed', () => {
+      if (this.ready === ready) this.ready = null;
+    });
+    loadPage(win, 'live.html', { ready: '1' }).catch(() => {
+      // A page that did not load never asks for a camera: closed, and made again after the
+      // next live window opens.
+      if (this.ready !== ready) return;
+      this.ready = null;
+      if (!win.isDestroyed()) win.close();
+    });
   }
 
   liveMode(viewer: string): LiveWindowMode | undefined {

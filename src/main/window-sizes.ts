@@ -22,3 +22,10 @@ export const WALL_MIN = { width: 560, height: 380 };
  */
 export const LIVE_MINI_DEFAULT = { width: 340, height: 220 };
 export const LIVE_MINI_MIN = { width: 256, height: 176 };
+
+/**
+ * The ready live window (kept while a camera is kept ready) is made this long after it is
+ * wanted (start-up, Keep ready turned on) or after the last one was handed out: not while the
+ * dashboard or a new stream is starting.
+ */
+export const READY_WINDOW_DELAY_MS = 3_000;

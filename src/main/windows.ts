@@ -74,11 +74,18 @@ export interface SecureWindowOptions {
   minHeight?: number;
   /** Live windows keep playing (and counting frames) while in the background. */
   keepRunningInBackground?: boolean;
+  /**
+   * False for a window made in advance and kept hidden until it is needed (the ready live
+   * window): it is not shown when its page is ready. Its page still loads and renders while
+   * hidden: Electron's `paintWhenInitiallyHidden` (default true) keeps the renderer active
+   * for a window created with `show: false` (BrowserWindow docs, webPreferences).
+   */
+  showWhenReady?: boolean;
 }
 
 /** The one window factory: every Vigil window is made here, with the same safe settings. */
 export function createSecureWindow(options: SecureWindowOptions): BrowserWindow {
-  const { keepRunningInBackground, ...bounds } = options;
+  const { keepRunningInBackground, showWhenReady = true, ...bounds } = options;
   const win = new BrowserWindow({
     ...bounds,
     show: false,
@@ -95,7 +102,7 @@ export function createSecureWindow(options: SecureWindowOptions): BrowserWindow 
     },
   });
   denyNavigation(win.webContents);
-  win.once('ready-to-show', () => win.show());
+  if (showWhenReady) win.once('ready-to-show', () => win.show());
   return win;
 }
 

@@ -82,6 +82,7 @@ export function createVigilApi(transport: VigilTransport) {
     windows: {
       openLive: invoker(transport, 'windows:openLive'),
       openWall: invoker(transport, 'windows:openWall'),
+      awaitCamera: invoker(transport, 'windows:awaitCamera'),
       close: invoker(transport, 'windows:close'),
       liveMode: invoker(transport, 'windows:liveMode'),
       setMini: invoker(transport, 'windows:setMini'),

@@ -15,7 +15,7 @@ import type {
 } from './cameras';
 import type { StreamHealth } from './health';
 import type { Wall, WallInput } from './walls';
-import type { LiveWindowMode } from './windows';
+import type { LiveWindowMode, ReadyHandOver } from './windows';
 import type { PtzCapabilities, PtzPreset, PtzVelocity } from './ptz';
 import type { RecordingFolder, RecordingInfo, StartRecordingOptions } from './recordings';
 import type { PlayableCodec, StartStreamOptions, StreamInfo, StreamTarget } from './streams';
@@ -73,6 +73,12 @@ export interface InvokeMap {
   'cameras:setDemo': (change: DemoCameraChange) => DemoCameraState;
   /** Opens the camera's live window, or focuses it when it is already open. */
   'windows:openLive': (cameraId: string) => void;
+  /**
+   * Asked by a ready window (a live window made in advance, hidden, while a camera is kept
+   * ready): answers with the camera it is given when the user opens one. Any other window is
+   * refused.
+   */
+  'windows:awaitCamera': () => ReadyHandOver;
   /** Closes the window that asks. */
   'windows:close': () => void;
   /** The asking live window's mode (a dashboard or wall asking is refused). */
@@ -182,6 +188,7 @@ export const INVOKE_CHANNELS = [
   'cameras:demo',
   'cameras:setDemo',
   'windows:openLive',
+  'windows:awaitCamera',
   'windows:close',
   'windows:liveMode',
   'windows:setMini',

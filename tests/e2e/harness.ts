@@ -35,8 +35,12 @@ import {
   type PageSource,
 } from '../../src/main/web/policy';
 import { STREAM_SCHEME } from '../../src/shared/streams';
-import { NORMAL_LIVE_MODE, type LiveWindowMode } from '../../src/shared/windows';
-import { LIVE_MINI_DEFAULT } from '../../src/main/window-sizes';
+import {
+  NORMAL_LIVE_MODE,
+  type LiveWindowMode,
+  type ReadyHandOver,
+} from '../../src/shared/windows';
+import { LIVE_MINI_DEFAULT, READY_WINDOW_DELAY_MS } from '../../src/main/window-sizes';
 import { bundleScript } from '../helpers/bundle-script';
 import { PAGE_HOST_SUFFIX, serveOverHttp } from '../helpers/hls-http';
 
@@ -181,6 +185,8 @@ export interface AppHarness {
   closeIdleStreamConnections(): void;
   /** The stream stand-in's port (for telling its connections from others). */
   streamPort: number;
+  /** The ready live page (loaded in advance while a camera is kept ready), if there is one now. */
+  readyPage(): Page | undefined;
   dispose(): Promise<void>;
 }
 
@@ -188,6 +194,8 @@ export interface AppHarnessOptions {
   statusIntervalMs?: number;
   /** Serve the pages as `npm start` does (Vite dev server, dev CSP) instead of the build. */
   dev?: boolean;
+  /** How long after it is wanted the ready live page is made (the app's READY_WINDOW_DELAY_MS). */
+  readyDelayMs?: number;
 }
 
 /**
@@ -384,6 +392,28 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     for (const [cameraId, p] of livePages) if (p === page && !p.isClosed()) return cameraId;
     return undefined;
   };
+  // The ready window, as WindowManager keeps it: a live page loaded in advance while a camera is
+  // kept ready, waiting (windows:awaitCamera) for the camera the next openLive hands it.
+  let ready: { page: Page; handTo: ((handOver: ReadyHandOver) => void) | null } | null = null;
+  let readyWanted = false;
+  let readyTimer: ReturnType<typeof setTimeout> | null = null;
+  const scheduleReady = (): void => {
+    if (!readyWanted || ready || readyTimer) return;
+    readyTimer = setTimeout(() => {
+      readyTimer = null;
+      if (!readyWanted || ready || disposed) return;
+      void (async () => {
+        const page = await context.newPage();
+        const entry = { page, handTo: null };
+        ready = entry;
+        page.on('close', () => {
+          if (ready === entry) ready = null;
+        });
+        await page.goto(`${renderer.origin}/live.html?ready=1`).catch(() => undefined);
+      })();
+    }, options.readyDelayMs ?? READY_WINDOW_DELAY_MS);
+  };
+  let disposed = false;
   const port: Required<WindowPort> = {
     async openDashboard() {
       if (dashboardPage && !dashboardPage.isClosed()) await dashboardPage.bringToFront();
@@ -395,12 +425,38 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
         await existing.bringToFront();
         return;
       }
-      const page = await context.newPage();
+      const handed = ready?.handTo && !ready.page.isClosed() ? ready : null;
+      if (handed) ready = null;
+      const page = handed?.page ?? (await context.newPage());
       livePages.set(cameraId, page);
       if (liveModes.get(cameraId)?.mini) await page.setViewportSize(LIVE_MINI_DEFAULT);
-      // As in the app: the stream starts while the page loads.
-      core.startForWindow(cameraId, `window:${String(pageIds.get(page))}`);
+      // As in the app: the stream starts while the page loads (or as the ready page is handed it).
+      const stream = core.startForWindow(cameraId, `window:${String(pageIds.get(page))}`);
+      if (handed?.handTo) {
+        handed.handTo({ cameraId, stream });
+        await page.bringToFront();
+        scheduleReady();
+        return;
+      }
       await page.goto(`${renderer.origin}/live.html?camera=${encodeURIComponent(cameraId)}`);
+    },
+    setReadyWindow(on) {
+      readyWanted = on;
+      if (on) {
+        scheduleReady();
+        return;
+      }
+      if (readyTimer) clearTimeout(readyTimer);
+      readyTimer = null;
+      const page = ready?.page;
+      ready = null;
+      void page?.close();
+    },
+    awaitCamera(viewer) {
+      const entry = ready;
+      if (!entry || entry.page.isClosed() || `window:${String(pageIds.get(entry.page))}` !== viewer)
+        return undefined;
+      return new Promise<ReadyHandOver>((resolve) => (entry.handTo = resolve));
     },
     async openWall(wallId) {
       const existing = wallPages.get(wallId);
@@ -479,7 +535,10 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     refusedStreamRequests: () => hlsServer.refusedCrossOrigin(),
     closeIdleStreamConnections: () => hlsServer.closeIdle(),
     streamPort: hlsServer.port,
+    readyPage: () => ready?.page,
     async dispose() {
+      disposed = true;
+      if (readyTimer) clearTimeout(readyTimer);
       await browser.close();
       await core.shutdown();
       await hlsServer.close();

@@ -23,13 +23,44 @@ export async function stageText(page: Page): Promise<string> {
   return (await page.locator('.stage-status .status-line').allTextContents()).join(' ');
 }
 
-/** Clicks a card's Watch (or Show window) and resolves with the live page, once loaded. */
+interface ClickLog {
+  __vigilClickAt?: number;
+}
+
+/**
+ * When (Date.now() scale) the page last saw a click: the event's own time, so a figure "from
+ * the click" leaves out the test driver's wait before it clicks.
+ */
+export const clickedAt = (page: Page): Promise<number> =>
+  page.evaluate(() => (window as ClickLog).__vigilClickAt ?? NaN);
+
+/**
+ * Clicks a card's Watch (or Show window) on the dashboard, brought to the front as a user's
+ * click does, and resolves with the live page, once loaded. clickedAt(dashboard) says when.
+ */
 export async function openLive(app: AppHarness, dashboard: Page, name: string): Promise<Page> {
+  await dashboard.bringToFront();
+  await dashboard.evaluate(() => {
+    const w = window as ClickLog & { __vigilClicks?: true };
+    if (w.__vigilClicks) return;
+    w.__vigilClicks = true;
+    document.addEventListener(
+      'click',
+      (event) => (w.__vigilClickAt = performance.timeOrigin + event.timeStamp),
+      { capture: true },
+    );
+  });
   const opened = app.nextPage();
+  // With a camera kept ready, main hands the click its ready page (loaded in advance), which
+  // then takes the camera into its address; otherwise a new page opens.
+  const ready = app.readyPage();
+  const handed = ready
+    ? ready.waitForURL(/\/live\.html\?camera=/, { timeout: UI_WITHIN }).then(() => ready)
+    : new Promise<Page>(() => undefined);
   await card(dashboard, name)
     .getByRole('button', { name: new RegExp(`^(${WATCH_LABEL}|${SHOW_WINDOW_LABEL})$`) })
     .click();
-  const page = await opened;
+  const page = await Promise.race([opened, handed]);
   // The page exists before it navigates to live.html; wait for the live page itself.
   await page.waitForURL(/\/live\.html\?/, { waitUntil: 'domcontentloaded' });
   return page;

@@ -9,7 +9,7 @@ import type { StreamInfo } from '../../src/shared/streams';
 import { hasGstreamerRtsp, startFakeCamera, stopAllFakeCameras } from '../fixtures/fake-camera';
 import { framesPerSecond, presentedFrames, recordPresentedFrames } from './frames';
 import { e2eAvailable, startApp, type AppHarness } from './harness';
-import { LIVE_WITHIN, UI_WITHIN, card, openLive } from './live-pages';
+import { LIVE_WITHIN, UI_WITHIN, card, clickedAt, openLive } from './live-pages';
 
 const available = e2eAvailable();
 const runnable = available.ok && hasGstreamerRtsp();
@@ -19,13 +19,13 @@ if (!runnable) {
   );
 }
 
-// The issue's goal is 0.3 s from the click to a moving picture. Measured here (2026-12-03): the
-// click → 1.06 s, of which 0.26 s before the window's page begins to load and 0.39 s loading it
-// (the harness opens a page per window, as Electron opens a BrowserWindow), then 0.42 s from the
-// loaded page to a moving picture. So the test asserts from the loaded page, with room for a
-// loaded 2-core machine, and still fails where the picture waits for a new keyframe of this
-// camera's 4 s GOP or a new camera connection (1–4 s); the click's figures are logged.
-const MOVING_AFTER_LOAD_MS = 1_000;
+// The issue's goal is 0.3 s from the click to a moving picture. The click is handed the ready
+// window (a live page loaded in advance while a camera is kept ready), so no page loads after
+// it. Measured here (2026-12-03, 12 clicks, from the dashboard's click event): 0.22–0.46 s, p50
+// 0.30 s; without the ready window 0.83–1.06 s. The assertion leaves room for a loaded 2-core
+// machine and still fails where the picture waits for a page load (≥ 0.8 s), a new keyframe of
+// this camera's 4 s GOP or a new camera connection (1–4 s).
+const MOVING_AFTER_CLICK_MS = 700;
 const MIN_FPS_EACH_SECOND = 15;
 
 const pathTag = (page: Page) => page.locator('.path-tag');
@@ -35,7 +35,7 @@ describe.runIf(runnable)('a kept-ready camera', () => {
   let dashboard: Page;
 
   beforeAll(async () => {
-    app = await startApp({ statusIntervalMs: 60_000 });
+    app = await startApp({ statusIntervalMs: 60_000, readyDelayMs: 500 });
     await recordPresentedFrames(app.context);
     dashboard = await app.openDashboard();
   });
@@ -70,7 +70,7 @@ describe.runIf(runnable)('a kept-ready camera', () => {
     return found;
   }
 
-  it('its window shows a moving picture within 1 s of loading, on the low-latency path, from the session that wrote no files while nobody watched', async () => {
+  it('its window (the ready one, loaded in advance) shows a moving picture within 0.7 s of the click, on the low-latency path, from the session that wrote no files while nobody watched', async () => {
     // A 4 s GOP with B-frames and AAC 44.1 kHz stereo: a cold start would wait up to 4 s for
     // a keyframe; a warm one starts from the cached one.
     const camera = await startFakeCamera({
@@ -93,9 +93,14 @@ describe.runIf(runnable)('a kept-ready camera', () => {
     const files = readdirSync(join(app.tempRoot, warm.sessionId));
     expect(files.filter((f) => /\.(m3u8|m4s|mp4)$/.test(f))).toEqual([]);
 
-    const clickAt = Date.now();
+    // The ready page, loaded and waiting for a camera before the click.
+    await expect
+      .poll(() => app.readyPage()?.evaluate(() => document.readyState), { timeout: LIVE_WITHIN })
+      .toBe('complete');
+    const ready = app.readyPage();
     const page = await openLive(app, dashboard, 'Hall');
-    const loadedAt = Date.now();
+    const clickAt = await clickedAt(dashboard);
+    expect(page, 'the click was handed the ready page').toBe(ready);
     try {
       await page.waitForFunction(
         () => ((window as { __vigilFrames?: unknown[] }).__vigilFrames?.length ?? 0) >= 2,
@@ -106,11 +111,10 @@ describe.runIf(runnable)('a kept-ready camera', () => {
       const moving = frames[1];
       if (!moving) throw new Error('unreachable');
       const ms = (at: number) => String(Math.round(at));
-      const navigationAt = await page.evaluate(() => performance.timeOrigin);
       console.log(
-        `warm: click → page begins ${ms(navigationAt - clickAt)} ms, → loaded ${ms(loadedAt - clickAt)} ms, → first frame ${ms((frames[0]?.at ?? NaN) - clickAt)} ms, → moving picture ${ms(moving.at - clickAt)} ms`,
+        `warm: click → first frame ${ms((frames[0]?.at ?? NaN) - clickAt)} ms, → moving picture ${ms(moving.at - clickAt)} ms`,
       );
-      expect(moving.at - loadedAt).toBeLessThan(MOVING_AFTER_LOAD_MS);
+      expect(moving.at - clickAt).toBeLessThan(MOVING_AFTER_CLICK_MS);
       // The same session the camera was kept ready in: no new connection, no new start.
       const joined = app.streams.list().find((s) => s.cameraId === added.id);
       expect(joined?.sessionId).toBe(warm.sessionId);
@@ -126,7 +130,13 @@ describe.runIf(runnable)('a kept-ready camera', () => {
       await page.getByRole('button', { name: 'Stop' }).click();
       await closed;
     }
-    // The window's session ended with it; the camera is kept ready again in a new one.
+    // The window's session ended with it; the camera is kept ready again in a new one, and a
+    // new ready page waits for the next click.
     await warmLive(added.id, warm.sessionId);
+    await expect
+      .poll(() => app.readyPage() !== undefined && app.readyPage() !== ready, {
+        timeout: UI_WITHIN,
+      })
+      .toBe(true);
   });
 });

@@ -147,7 +147,14 @@ export class BrowserWindow extends EventEmitter {
     };
     this.webContents.url = url;
     fake.events.emit('window-loaded', this);
+    // Electron emits it once, when the first page has been rendered (a window made with
+    // show: false is shown by whoever listens; see createSecureWindow).
+    if (!this.readyToShow) {
+      this.readyToShow = true;
+      this.emit('ready-to-show');
+    }
   }
+  private readyToShow = false;
   loadFile(file: string, options?: { query?: Record<string, string> }): Promise<void> {
     this.loaded = { file, ...(options?.query ? { query: options.query } : {}) };
     this.webContents.url = `file://${file}`;
@@ -156,6 +163,10 @@ export class BrowserWindow extends EventEmitter {
   }
   show(): void {
     this.shown++;
+  }
+  /** Shown at least once (the fake has no hide()). */
+  isVisible(): boolean {
+    return this.shown > 0 || this.options.show !== false;
   }
   getTitle(): string {
     return typeof this.options.title === 'string' ? this.options.title : '';

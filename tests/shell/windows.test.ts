@@ -55,7 +55,7 @@ function manager() {
     wallName: (id) => `Wall ${id}`,
     onClosed: (v) => closed.push(v),
     bounds: store,
-    onLiveWindow: (cameraId, viewer) => started.push([cameraId, viewer]),
+    onLiveWindow: (cameraId, viewer) => void started.push([cameraId, viewer]),
   });
   return { wm, closed, store, started };
 }

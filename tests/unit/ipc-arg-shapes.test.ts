@@ -114,6 +114,7 @@ const COVERAGE: { [C in InvokeChannel]: Coverage<C> } = {
   'cameras:demo': { full: [], required: 0 },
   'cameras:setDemo': { full: [{ show: true }], required: 1, more: [[{ dismissNotice: true }]] },
   'windows:openLive': { full: ['c1'], required: 1 },
+  'windows:awaitCamera': { full: [], required: 0 },
   'windows:close': { full: [], required: 0 },
   'windows:liveMode': { full: [], required: 0 },
   'windows:setMini': { full: [true], required: 1, more: [[false]] },

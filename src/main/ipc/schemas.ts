@@ -125,6 +125,7 @@ export const invokeSchemas: { [C in InvokeChannel]: z.ZodType<InvokeArgs<C>> } =
     ]),
   ]),
   'windows:openLive': z.tuple([cameraId]),
+  'windows:awaitCamera': z.tuple([]),
   'windows:close': z.tuple([]),
   'windows:liveMode': z.tuple([]),
   'windows:setMini': z.tuple([z.boolean()]),

@@ -1,7 +1,7 @@
 import { UserFacingError } from '../../shared/errors';
 import type { EditCameraRequest } from '../../shared/cameras';
 import type { SavedFile } from '../../shared/ipc-contract';
-import type { LiveWindowMode } from '../../shared/windows';
+import type { LiveWindowMode, ReadyHandOver } from '../../shared/windows';
 import type { createIpcRouter } from './handle';
 
 /** What the window channels need from the shell: Electron windows in the app, pages in e2e. */
@@ -21,6 +21,17 @@ export interface WindowPort {
    * implement it (both are typed against Required<WindowPort>).
    */
   liveMode?(viewer: string): LiveWindowMode | undefined;
+  /**
+   * Keeps a ready window (a live window made in advance, hidden, its page loaded) while `on`:
+   * opening a camera then hands it over instead of creating and loading one. Optional like
+   * liveMode: shells without it open every live window fresh.
+   */
+  setReadyWindow?(on: boolean): void;
+  /**
+   * For the viewer's own ready window: the camera it is handed (and its live session, if any),
+   * when one is opened. Undefined when the viewer is not the ready window.
+   */
+  awaitCamera?(viewer: string): Promise<ReadyHandOver> | undefined;
   /** Changes the viewer's own live window (mini player, kept on top); undefined as above. */
   setLiveMode?(
     viewer: string,
@@ -68,6 +79,16 @@ export function registerWindowHandlers(
       );
     }
     return port.openLive(cameraId);
+  });
+  router.handle('windows:awaitCamera', ({ viewer }) => {
+    const handed = port.awaitCamera?.(viewer);
+    if (handed === undefined) {
+      throw new UserFacingError(
+        'not-a-ready-window',
+        'Only Vigil’s ready window waits for a camera. Open a camera from the dashboard instead.',
+      );
+    }
+    return handed;
   });
   router.handle('windows:close', ({ viewer }) => port.close(viewer));
   // The caller's own window only: main finds it by the caller's viewer id, so no page can
