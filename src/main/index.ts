@@ -180,6 +180,13 @@ function installTestHooks(): void {
       trayQuit: () => trayActions.quit(),
       /** The ffmpeg streams would use (the packaged build's own, unpacked). */
       ffmpegPath: async () => (await probeFfmpeg({ staticPath: bundledFfmpeg() })).path,
+      /** Keeps the ready live window (as a kept-ready camera does; the demo camera cannot be). */
+      setReadyWindow: (on: boolean) => windows.setReadyWindow(on),
+      windows: () =>
+        BrowserWindow.getAllWindows().map((w) => ({
+          url: w.webContents.getURL(),
+          visible: w.isVisible(),
+        })),
       /** A window from our factory showing a page that is not ours (IPC must refuse it). */
       openForeignPage: (url: string) =>
         createSecureWindow({ title: 'foreign', width: 400, height: 300 }).loadURL(url),

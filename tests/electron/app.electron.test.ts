@@ -135,6 +135,38 @@ describe.each(targets)('Vigil in Electron (%s)', (target) => {
   });
 
   it.runIf(target === 'built')(
+    'the ready window loads hidden (show: false renders its page), Watch hands it the camera: the same window shown, playing',
+    async () => {
+      const made = v.app.waitForEvent('window');
+      await v.hook('setReadyWindow', true);
+      const ready = await made;
+      await ready.waitForLoadState('load');
+      const hidden = async () =>
+        (await v.hook('windows')).filter((w) => !w.visible).map((w) => new URL(w.url).search);
+      // Its page asks main for a camera once rendered (Electron's paintWhenInitiallyHidden).
+      await expect.poll(hidden, { timeout: 10_000 }).toEqual(['?ready=1']);
+      const newWindows: Page[] = [];
+      v.app.on('window', (page) => newWindows.push(page));
+      await v.dashboard
+        .getByRole('article', { name: 'Demo camera' })
+        .getByRole('button', { name: /^(Watch|Show window)$/ })
+        .click();
+      await ready.waitForURL(/live\.html\?camera=demo/, { timeout: 10_000 });
+      // No next ready window (it would come 3 s after the hand-over: READY_WINDOW_DELAY_MS).
+      await v.hook('setReadyWindow', false);
+      await expect.poll(() => liveStatus(ready).textContent(), { timeout: 20_000 }).toBe('Live');
+      expect(await framesInOneSecond(ready)).toBeGreaterThanOrEqual(5);
+      expect(await ready.title()).toBe('Demo camera');
+      // Handed over, not opened; and now shown.
+      expect(newWindows).toEqual([]);
+      expect(await hidden()).toEqual([]);
+      await ready.getByRole('button', { name: 'Stop' }).click();
+      await ready.waitForEvent('close');
+      expect(v.consoleErrors.filter((e) => RULE_ERRORS.test(e))).toEqual([]);
+    },
+  );
+
+  it.runIf(target === 'built')(
     'tray quick-start opens and starts a camera; its countdown ending closes the window',
     async () => {
       const camera = await v.dashboard.evaluate(() =>

@@ -48,6 +48,9 @@ export interface TestHooks {
   tempRoot: () => string;
   ffmpegPath: () => Promise<string>;
   openForeignPage: (url: string) => Promise<void>;
+  setReadyWindow: (on: boolean) => void;
+  /** Every window: its page's address and whether it is visible. */
+  windows: () => Array<{ url: string; visible: boolean }>;
 }
 
 export type Target = 'built' | 'dev' | 'packaged';
