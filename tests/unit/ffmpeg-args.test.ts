@@ -43,6 +43,8 @@ describe('buildFfmpegArgs', () => {
     );
     expect(valueAfter(args, '-c:v')).toBe('copy');
     expect(valueAfter(args, '-c:a')).toBe('aac');
+    // AAC at 48 kHz whatever the camera sends (G.711 is 8 kHz: 128 ms per AAC frame).
+    expect(valueAfter(args, '-ar')).toBe('48000');
     expect(valueAfter(args, '-hls_time')).toBe('0.25');
     expect(valueAfter(args, '-analyzeduration')).toBe('100000');
     expect(valueAfter(args, '-probesize')).toBe('32768');

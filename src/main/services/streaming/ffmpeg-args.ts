@@ -300,7 +300,15 @@ export function buildFfmpegArgs(options: FfmpegArgsOptions): string[] {
       ['-c:v', 'copy', ...(codec === 'h265' ? ['-tag:v', 'hvc1'] : [])]
     : // This platform cannot play it (H.265 here, MJPEG anywhere): H.264, a keyframe per segment.
       [...X264, ...keyframes, '-b:v', `${String(hls.transcodeKbps ?? 2500)}k`];
-  const audio = source.audio === false ? ['-an'] : ['-map', '0:a:0?', '-c:a', 'aac', '-b:a', '64k'];
+  // AAC at 48 kHz whatever the camera sends: an AAC frame is 1024 samples, so the 8 kHz G.711 of
+  // most cameras made 128 ms frames, and the muxers held the video back until the audio caught
+  // up (the low-latency stream came in bursts of ~5 frames every 128 ms, ~250 ms late). At
+  // 48 kHz a frame is 21 ms. Measured (live-path.test.ts, G.711 camera): video fragment gap p90
+  // 138 ms before, 40 ms (one frame) after.
+  const audio =
+    source.audio === false
+      ? ['-an']
+      : ['-map', '0:a:0?', '-c:a', 'aac', '-b:a', '64k', '-ar', '48000'];
   // Each output names its streams and codecs again; video is copied twice (no cost), audio
   // encoded twice (AAC at 64k: about 1 % of a core).
   const streams = ['-map', '0:v:0', ...video, ...audio];
