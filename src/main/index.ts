@@ -200,6 +200,8 @@ app.on('before-quit', (event) => {
   // Stop every ffmpeg and delete every session directory before the process ends.
   event.preventDefault();
   quitting = true;
+  // No ready window made (or left waiting) while Vigil shuts down.
+  windows.setReadyWindow(false);
   tray?.destroy();
   tray = null;
   void quitAfterShutdown({
