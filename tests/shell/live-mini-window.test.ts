@@ -3,10 +3,8 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { app, BrowserWindow as FakeWindow, screen } from '../fakes/electron';
-import { createIpcRouter, type InvokeEventLike } from '../../src/main/ipc/handle';
-import { registerWindowHandlers } from '../../src/main/ipc/window-handlers';
-import { registerSchemes, serveSchemes } from '../../src/main/protocol';
+import { BrowserWindow as FakeWindow, screen } from '../fakes/electron';
+import { serveBlankPages } from './blank-pages';
 import { viewerOf, WindowManager } from '../../src/main/window-manager';
 import {
   LIVE_DEFAULT,
@@ -15,18 +13,11 @@ import {
   LIVE_MINI_MIN,
 } from '../../src/main/window-sizes';
 import { WindowStateStore } from '../../src/main/window-state';
-import type { IpcEnvelope } from '../../src/shared/ipc-contract';
 import type { LiveWindowMode } from '../../src/shared/windows';
+import { windowChannels } from '../helpers/window-channels';
 
 // Pages are served as main serves them; their content does not matter here.
-beforeAll(() => {
-  registerSchemes();
-  app.becomeReady();
-  serveSchemes({
-    pages: () => Promise.resolve(new Response('<!doctype html>')),
-    streams: () => Promise.resolve(new Response('', { status: 404 })),
-  });
-});
+beforeAll(serveBlankPages);
 
 const dirs: string[] = [];
 const stores: WindowStateStore[] = [];
@@ -37,8 +28,6 @@ afterAll(async () => {
 });
 
 const asFake = (win: unknown) => win as FakeWindow;
-type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
-
 /** A window manager behind main's real window channels; `as(win)` calls them from that window. */
 function shell(path?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-mini-'));
@@ -51,26 +40,11 @@ function shell(path?: string) {
     onClosed: () => undefined,
     bounds: store,
   });
-  const handlers = new Map<string, Listener>();
-  registerWindowHandlers(
-    createIpcRouter({
-      ipcMain: {
-        handle: (channel, listener) => void handlers.set(channel, listener),
-        removeHandler: (channel) => void handlers.delete(channel),
-      },
-      isTrustedSender: () => true,
-    }),
-    wm,
-    (id) => `Camera ${id}`,
-    () => undefined,
-  );
+  const call = windowChannels(wm, (id) => `Camera ${id}`);
   const as =
     (win: FakeWindow) =>
     (channel: 'windows:setMini' | 'windows:setPinned' | 'windows:liveMode', ...args: unknown[]) =>
-      handlers.get(channel)?.(
-        { sender: { id: win.webContents.id }, senderFrame: { url: 'vigil-app://renderer/x' } },
-        ...args,
-      ) as Promise<IpcEnvelope<LiveWindowMode>>;
+      call<LiveWindowMode>(win.webContents.id, channel, ...args);
   const live = async (cameraId: string) => {
     await wm.openLive(cameraId);
     return asFake(wm.liveWindow(cameraId));

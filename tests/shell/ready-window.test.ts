@@ -6,27 +6,18 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { app, BrowserWindow as FakeWindow, screen } from '../fakes/electron';
-import { createIpcRouter, type InvokeEventLike } from '../../src/main/ipc/handle';
-import { registerWindowHandlers } from '../../src/main/ipc/window-handlers';
-import { registerSchemes, serveSchemes } from '../../src/main/protocol';
+import { BrowserWindow as FakeWindow, screen } from '../fakes/electron';
+import { serveBlankPages } from './blank-pages';
 import { APP_ORIGIN } from '../../src/main/web/policy';
 import { viewerOf, WindowManager } from '../../src/main/window-manager';
 import { LIVE_MIN } from '../../src/main/window-sizes';
 import { WindowStateStore } from '../../src/main/window-state';
-import type { IpcEnvelope } from '../../src/shared/ipc-contract';
 import type { StreamInfo } from '../../src/shared/streams';
 import type { ReadyHandOver } from '../../src/shared/windows';
 import { streamInfo } from '../helpers/stream-info';
+import { windowChannels } from '../helpers/window-channels';
 
-beforeAll(() => {
-  registerSchemes();
-  app.becomeReady();
-  serveSchemes({
-    pages: () => Promise.resolve(new Response('<!doctype html>')),
-    streams: () => Promise.resolve(new Response('', { status: 404 })),
-  });
-});
+beforeAll(serveBlankPages);
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -37,7 +28,6 @@ beforeEach(() => {
   screen.displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
 });
 
-type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A window manager behind main's real window channels, with the ready delay given. */
@@ -56,25 +46,10 @@ function shell(live: StreamInfo | null = null, readyDelayMs = 0) {
     },
     readyDelayMs,
   });
-  const handlers = new Map<string, Listener>();
-  registerWindowHandlers(
-    createIpcRouter({
-      ipcMain: {
-        handle: (channel, listener) => void handlers.set(channel, listener),
-        removeHandler: (channel) => void handlers.delete(channel),
-      },
-      isTrustedSender: () => true,
-    }),
-    wm,
-    (id) => `Camera ${id}`,
-    () => undefined,
-  );
+  const call = windowChannels(wm, (id) => `Camera ${id}`);
   /** windows:awaitCamera as the window's page asks it. */
   const awaitCamera = (win: FakeWindow) =>
-    handlers.get('windows:awaitCamera')?.({
-      sender: { id: win.webContents.id },
-      senderFrame: { url: `${APP_ORIGIN}/live.html?ready=1` },
-    }) as Promise<IpcEnvelope<ReadyHandOver>>;
+    call<ReadyHandOver>(win.webContents.id, 'windows:awaitCamera');
   return { wm, started, awaitCamera };
 }
 

@@ -2,21 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { app, BrowserWindow as FakeWindow, screen } from '../fakes/electron';
-import { registerSchemes, serveSchemes } from '../../src/main/protocol';
+import { BrowserWindow as FakeWindow, screen } from '../fakes/electron';
+import { serveBlankPages } from './blank-pages';
 import { WindowManager } from '../../src/main/window-manager';
 import { DASHBOARD_MIN, LIVE_MIN } from '../../src/main/window-sizes';
 import { WindowStateStore } from '../../src/main/window-state';
 
 // Pages are served as main serves them; their content does not matter here.
-beforeAll(() => {
-  registerSchemes();
-  app.becomeReady();
-  serveSchemes({
-    pages: () => Promise.resolve(new Response('<!doctype html>')),
-    streams: () => Promise.resolve(new Response('', { status: 404 })),
-  });
-});
+beforeAll(serveBlankPages);
 
 const asFake = (win: unknown) => win as FakeWindow;
 

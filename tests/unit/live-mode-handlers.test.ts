@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createIpcRouter, type InvokeEventLike } from '../../src/main/ipc/handle';
-import { registerWindowHandlers, type WindowPort } from '../../src/main/ipc/window-handlers';
-import type { IpcEnvelope } from '../../src/shared/ipc-contract';
+import type { WindowPort } from '../../src/main/ipc/window-handlers';
 import type { LiveWindowMode } from '../../src/shared/windows';
-
-type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
+import { windowChannels } from '../helpers/window-channels';
 
 const basePort: WindowPort = {
   openLive: () => undefined,
@@ -14,25 +11,11 @@ const basePort: WindowPort = {
   savePng: () => Promise.reject(new Error('unused')),
 };
 
+/** The window channels over `port`; each call's answer is a window mode. */
 function setup(port: WindowPort) {
-  const handlers = new Map<string, Listener>();
-  registerWindowHandlers(
-    createIpcRouter({
-      ipcMain: {
-        handle: (channel, listener) => void handlers.set(channel, listener),
-        removeHandler: (channel) => void handlers.delete(channel),
-      },
-      isTrustedSender: () => true,
-    }),
-    port,
-    () => 'Porch',
-    () => undefined,
-  );
+  const call = windowChannels(port, () => 'Porch');
   return (senderId: number, channel: string, ...args: unknown[]) =>
-    handlers.get(channel)?.(
-      { sender: { id: senderId }, senderFrame: { url: 'vigil-app://renderer/live.html' } },
-      ...args,
-    ) as Promise<IpcEnvelope<LiveWindowMode>>;
+    call<LiveWindowMode>(senderId, channel, ...args);
 }
 
 describe('windows:liveMode / setMini / setPinned', () => {
