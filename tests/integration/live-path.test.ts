@@ -17,6 +17,20 @@ describe.runIf(gst)('the low-latency path', () => {
     await stopAllFakeCameras();
   });
 
+  /** A fake camera, its session live for viewer 'v', and a low-latency viewer receiving frames. */
+  async function liveViewer(options: Parameters<typeof startFakeCamera>[0]) {
+    const harness = createHarness();
+    h = harness;
+    const camera = await startFakeCamera(options);
+    harness.cameras.set('cam', { kind: 'rtsp', url: camera.url });
+    await harness.service.start('cam', { viewer: 'v', durationSec: 0 });
+    const live = await harness.waitFor('cam', 'live', 20_000);
+    const stream = harness.service.liveStream(live.sessionId) as ReadableStream<Uint8Array>;
+    const viewer = reader(stream);
+    await expect.poll(() => viewer.frames(), { timeout: 10_000 }).toBeGreaterThan(0);
+    return { harness, camera, viewer };
+  }
+
   it('a B-frame, 4 s GOP, AAC 44.1 kHz stereo camera: init first, then a keyframe, then every frame at the camera’s rate', async () => {
     h = createHarness();
     const camera = await startFakeCamera({
@@ -49,13 +63,7 @@ describe.runIf(gst)('the low-latency path', () => {
   });
 
   it('a camera with 8 kHz G.711 audio (the fake camera’s default): video reaches the viewer a frame at a time, not in bursts behind the audio', async () => {
-    h = createHarness();
-    const camera = await startFakeCamera({ size: '640x360', audio: 'pcma' });
-    h.cameras.set('cam', { kind: 'rtsp', url: camera.url });
-    await h.service.start('cam', { viewer: 'v', durationSec: 0 });
-    const live = await h.waitFor('cam', 'live', 20_000);
-    const viewer = reader(h.service.liveStream(live.sessionId) as ReadableStream<Uint8Array>);
-    await expect.poll(() => viewer.frames(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const { viewer } = await liveViewer({ size: '640x360', audio: 'pcma' });
     const from = Date.now() + 500;
     await new Promise((r) => setTimeout(r, 4_500));
     // When each video fragment arrived, after the start-up backlog.
@@ -114,15 +122,9 @@ describe.runIf(gst)('the low-latency path', () => {
   });
 
   it('a camera that comes back after a drop: the same viewer gets the new run’s init, then frames again', async () => {
-    h = createHarness();
-    const camera = await startFakeCamera({ size: '640x360', audio: 'none' });
-    h.cameras.set('cam', { kind: 'rtsp', url: camera.url });
-    await h.service.start('cam', { viewer: 'v', durationSec: 0 });
-    const live = await h.waitFor('cam', 'live', 20_000);
-    const viewer = reader(h.service.liveStream(live.sessionId) as ReadableStream<Uint8Array>);
-    await expect.poll(() => viewer.frames(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const { harness, camera, viewer } = await liveViewer({ size: '640x360', audio: 'none' });
     await camera.stop();
-    await h.waitFor('cam', 'reconnecting', 10_000);
+    await harness.waitFor('cam', 'reconnecting', 10_000);
     const back = await startFakeCamera({ size: '640x360', audio: 'none', port: camera.port });
     expect(back.port).toBe(camera.port);
     await expect
