@@ -5,6 +5,7 @@
 // CPU of the processes the ready page added while it waits.
 //   node --import tsx bench/ready-cost.ts
 import { startApp } from '../tests/e2e/harness';
+import { readyPageLoaded } from '../tests/e2e/live-pages';
 import { startFakeCamera, stopAllFakeCameras } from '../tests/fixtures/fake-camera';
 import { commandLine, cpuTicks, CLK_TCK, descendants, pssMb } from './proc';
 
@@ -37,14 +38,7 @@ async function main(): Promise<void> {
     await sleep(6_000);
     const before = chromiumPids();
     const without = await settledPss();
-    for (const until = Date.now() + 30_000; Date.now() < until; await sleep(100)) {
-      const state = await app
-        .readyPage()
-        ?.evaluate(() => document.readyState)
-        .catch(() => null);
-      if (state === 'complete') break;
-    }
-    if (!app.readyPage()) throw new Error('no ready page in 30 s');
+    await readyPageLoaded(app, 30_000);
     await sleep(3_000);
     const added = chromiumPids().filter((pid) => !before.includes(pid));
     const withReady = await settledPss();

@@ -17,7 +17,7 @@ import { StreamService } from '../src/main/services/streaming/stream-service';
 import { LIVE_HLS_CONFIG } from '../src/renderer/src/live/hls-config';
 import type { StreamInfo } from '../src/shared/streams';
 import { startApp } from '../tests/e2e/harness';
-import { clickedAt, openLive } from '../tests/e2e/live-pages';
+import { clickedAt, openLive, readyPageLoaded } from '../tests/e2e/live-pages';
 import {
   hasGstreamerRtsp,
   startFakeCamera,
@@ -361,13 +361,7 @@ async function main(): Promise<void> {
       // Past a keyframe or two, as a camera kept ready for a while would be, and the ready
       // window made again (READY_WINDOW_DELAY_MS after the last was handed out) and loaded.
       await sleep(3_000);
-      for (const until = Date.now() + 20_000; Date.now() < until; await sleep(50)) {
-        const readyState = await app
-          .readyPage()
-          ?.evaluate(() => document.readyState)
-          .catch(() => null);
-        if (readyState === 'complete') break;
-      }
+      await readyPageLoaded(app);
       const { live, ...marks } = await watch();
       into.warmFrame.push(marks.firstFrameAt);
       if (marks.handed) into.warmHanded++;

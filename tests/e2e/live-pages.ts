@@ -10,6 +10,20 @@ export const LIVE_WITHIN = 20_000;
 // default of 1 s is tight while other suites load the machine.
 export const UI_WITHIN = 5_000;
 
+/**
+ * The ready live page (loaded in advance while a camera is kept ready) once it has loaded, to
+ * click on; throws after `within` ms without one.
+ */
+export async function readyPageLoaded(app: AppHarness, within = LIVE_WITHIN): Promise<Page> {
+  for (const until = Date.now() + within; Date.now() < until;) {
+    const page = app.readyPage();
+    const state = await page?.evaluate(() => document.readyState).catch(() => null);
+    if (page && state === 'complete') return page;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ready page loaded in ${String(within)} ms`);
+}
+
 /** A camera's card on the dashboard. */
 export const card = (page: Page, name: string) => page.getByRole('article', { name });
 /** The live window's status line ("Live" only while main is live and frames are shown). */

@@ -9,7 +9,7 @@ import type { StreamInfo } from '../../src/shared/streams';
 import { hasGstreamerRtsp, startFakeCamera, stopAllFakeCameras } from '../fixtures/fake-camera';
 import { framesPerSecond, presentedFrames, recordPresentedFrames } from './frames';
 import { e2eAvailable, startApp, type AppHarness } from './harness';
-import { LIVE_WITHIN, UI_WITHIN, card, clickedAt, openLive } from './live-pages';
+import { LIVE_WITHIN, UI_WITHIN, card, clickedAt, openLive, readyPageLoaded } from './live-pages';
 
 const available = e2eAvailable();
 const runnable = available.ok && hasGstreamerRtsp();
@@ -94,10 +94,7 @@ describe.runIf(runnable)('a kept-ready camera', () => {
     expect(files.filter((f) => /\.(m3u8|m4s|mp4)$/.test(f))).toEqual([]);
 
     // The ready page, loaded and waiting for a camera before the click.
-    await expect
-      .poll(() => app.readyPage()?.evaluate(() => document.readyState), { timeout: LIVE_WITHIN })
-      .toBe('complete');
-    const ready = app.readyPage();
+    const ready = await readyPageLoaded(app);
     const page = await openLive(app, dashboard, 'Hall');
     const clickAt = await clickedAt(dashboard);
     expect(page, 'the click was handed the ready page').toBe(ready);
