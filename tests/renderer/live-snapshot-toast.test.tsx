@@ -4,7 +4,7 @@ import { createVigilApi } from '../../src/preload/api';
 import { SUCCESS_TOAST_MS } from '../../src/renderer/src/common/Toast';
 import { LiveView } from '../../src/renderer/src/live/LiveView';
 import type { InvokeChannel, IpcEnvelope } from '../../src/shared/ipc-contract';
-import type { StreamInfo } from '../../src/shared/streams';
+import { streamInfo } from '../helpers/stream-info';
 
 // The live window's player is not under test here: hls.js does nothing.
 vi.mock('hls.js', () => {
@@ -24,22 +24,7 @@ vi.mock('hls.js', () => {
 
 const SAVED = '/home/u/Pictures/Porch 2026-01-02T10-11-12.png';
 
-const live: StreamInfo = {
-  cameraId: 'c1',
-  variant: 'main',
-  sessionId: 's1',
-  state: 'live',
-  url: 'vigil-stream://s1/index.m3u8',
-  liveUrl: null,
-  startedAt: 0,
-  deadline: null,
-  timeLimitSec: null,
-  viewers: 1,
-  endReason: null,
-  failure: null,
-  reconnectAttempt: null,
-  dropped: null,
-};
+const live = streamInfo({ url: 'vigil-stream://s1/index.m3u8' });
 
 let calls: Array<[InvokeChannel, unknown[]]>;
 let savedPath: string | null;

@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { failureText, shortStatus, statusLine } from '../../src/renderer/src/live/LiveView';
 import type { StreamInfo } from '../../src/shared/streams';
+import { streamInfo } from '../helpers/stream-info';
 
-const info = (overrides: Partial<StreamInfo>): StreamInfo => ({
-  cameraId: 'c',
-  variant: 'main',
-  sessionId: 's',
-  state: 'live',
-  url: 'x',
-  liveUrl: null,
-  startedAt: 0,
-  deadline: 60_000,
-  timeLimitSec: 60,
-  viewers: 1,
-  endReason: null,
-  failure: null,
-  reconnectAttempt: null,
-  dropped: null,
-  ...overrides,
-});
+const info = (overrides: Partial<StreamInfo>): StreamInfo =>
+  streamInfo({
+    cameraId: 'c',
+    sessionId: 's',
+    url: 'x',
+    deadline: 60_000,
+    timeLimitSec: 60,
+    ...overrides,
+  });
 
 describe('live window status line: every state has a face', () => {
   it.each([

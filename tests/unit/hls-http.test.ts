@@ -17,17 +17,27 @@ function rawGet(origin: string, path: string, headers: Record<string, string> = 
   });
 }
 
-describe('the HTTP stand-in for vigil-stream:// is not a hole', () => {
+/**
+ * A stand-in over a handler that answers "ok" and records every URL it is asked for; started
+ * before the describe's tests, closed after them.
+ */
+function recordingServer() {
   const seen: string[] = [];
   const handler: FetchHandler = (req) => {
     seen.push(req.url);
     return Promise.resolve(new Response('ok'));
   };
+  let started: ReturnType<typeof serveOverHttp> | null = null;
+  afterAll(async () => (await started)?.close());
+  return { seen, handler, server: () => (started ??= serveOverHttp(handler)) };
+}
+
+describe('the HTTP stand-in for vigil-stream:// is not a hole', () => {
+  const { seen, handler, server: current } = recordingServer();
   let server: Awaited<ReturnType<typeof serveOverHttp>>;
   beforeAll(async () => {
-    server = await serveOverHttp(handler);
+    server = await current();
   });
-  afterAll(() => server.close());
 
   it('a URL the Request constructor rejects (credentials in the host) is a 400, and the server lives on', async () => {
     expect((await rawGet(server.origin, '/abc@abc/index.m3u8')).status).toBe(400);
@@ -58,16 +68,11 @@ describe('the HTTP stand-in for vigil-stream:// is not a hole', () => {
 });
 
 describe('the HTTP stand-in gives each session its own host, as vigil-stream://<session>/ does', () => {
-  const seen: string[] = [];
-  const handler: FetchHandler = (req) => {
-    seen.push(req.url);
-    return Promise.resolve(new Response('ok'));
-  };
+  const { seen, server: current } = recordingServer();
   let server: Awaited<ReturnType<typeof serveOverHttp>>;
   beforeAll(async () => {
-    server = await serveOverHttp(handler);
+    server = await current();
   });
-  afterAll(() => server.close());
 
   /** Sends what Chromium sends for a page URL: its path, and its host as the Host header. */
   async function asPage(pageUrl: string, path?: string): Promise<string | undefined> {
